@@ -1,0 +1,38 @@
+package io.taskhost.host.cli;
+
+import io.taskhost.host.Host;
+import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.queue.RedisConnector;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import sun.misc.Signal;
+
+/** {@code taskhost run}: the daemon. SIGTERM or SIGINT stop it cleanly, with exit code 0. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Consume the queue until SIGTERM or SIGINT; running tasks get the shutdown grace to finish.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    HostOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        HostSettings settings = options.toSettings();
+        log.info("effective configuration: {}", settings.toString().replace(settings.redisUrl(),
+                RedisConnector.masked(settings.redisUrl())));
+        var stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        try (Host host = Host.start(settings)) {
+            stop.await();
+            log.info("stop requested; fetching no new tasks, waiting up to {} for running ones", settings.shutdownGrace());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.taskhost.host.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a host needs to run, already validated. The README's configuration table lists
+ * each setting with its flag, environment variable and default.
+ *
+ * @param redisUrl {@code redis://}, {@code rediss://}, or {@code embedded} for a bundled redis-server
+ */
+public record HostSettings(
+        String redisUrl,
+        String queue,
+        Path pluginsDir,
+        int workers,
+        String defaultClass,
+        Path cacheDir,
+        Path workerJava,
+        List<String> workerJvmOptions,
+        Duration taskTimeout,
+        Duration shutdownGrace,
+        int outcomesKept,
+        String hostId,
+        Duration fetchTimeout,
+        Duration rescanInterval) {
+
+    public static final String EMBEDDED_REDIS = "embedded";
+
+    public HostSettings {
+        require(workers >= 1, "workers must be at least 1, not " + workers);
+        require(outcomesKept >= 1, "outcomes-kept must be at least 1, not " + outcomesKept);
+        require(!taskTimeout.isNegative() && !taskTimeout.isZero(), "task-timeout must be positive");
+        require(!shutdownGrace.isNegative(), "shutdown-grace must not be negative");
+        require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
+        require(EMBEDDED_REDIS.equals(redisUrl) || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
+                "redis must be a redis:// or rediss:// URL, or 'embedded'");
+        workerJvmOptions = List.copyOf(workerJvmOptions);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.taskhost.host.outcomes;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Why a task failed, as the {@code cause} field of its outcome record. */
+public enum Cause {
+    /** The operation threw; {@code error} holds the exception. */
+    EXCEPTION("exception"),
+    /** The worker JVM exited before it reported, for example through {@code System.exit}. */
+    WORKER_EXIT("worker_exit"),
+    /** The worker JVM was killed by a signal. */
+    WORKER_KILLED("worker_killed"),
+    /** The operation ran past its time limit and the host killed its worker. */
+    TIMEOUT("timeout"),
+    /** The payload is not a task: not JSON, not an object, or missing or mistyped fields. */
+    BAD_PAYLOAD("bad_payload"),
+    /** No loaded plugin provides the payload's {@code class}. */
+    UNKNOWN_CLASS("unknown_class"),
+    /** The class exists but has no operation {@code _task_<worker>}. */
+    UNKNOWN_OPERATION("unknown_operation"),
+    /** The worker JVM could not be started. */
+    LAUNCH_FAILED("launch_failed"),
+    /** taskhost itself failed while handling the task; the log has the stack trace. */
+    HOST_ERROR("host_error");
+
+    private final String code;
+
+    Cause(String code) {
+        this.code = code;
+    }
+
+    @JsonValue
+    public String code() {
+        return code;
+    }
+}

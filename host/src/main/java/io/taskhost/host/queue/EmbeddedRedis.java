@@ -1,0 +1,59 @@
+package io.taskhost.host.queue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import redis.embedded.RedisServer;
+
+/**
+ * A real redis-server, shipped inside the embedded-redis jar, started on a free loopback port.
+ * It lets {@code taskhost run --redis embedded} work on a machine with no Redis installed.
+ * It keeps nothing on disk.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+
+    private final RedisServer server;
+    private final int port;
+
+    private EmbeddedRedis(RedisServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    public static EmbeddedRedis start() {
+        int port = freePort();
+        try {
+            RedisServer server = RedisServer.newRedisServer()
+                    .port(port)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
+            server.start();
+            return new EmbeddedRedis(server, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded redis-server on port " + port, e);
+        }
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop the embedded redis-server on port " + port, e);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free TCP port for the embedded redis-server", e);
+        }
+    }
+}

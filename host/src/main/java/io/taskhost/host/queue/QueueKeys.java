@@ -1,0 +1,49 @@
+package io.taskhost.host.queue;
+
+/**
+ * Every Redis key taskhost uses for one queue. Each derived key starts with the queue key as a
+ * Redis Cluster hash tag, {@code {task_queue}:...}, so it hashes to the same slot as the
+ * producers' plain {@code task_queue} and one Lua script may touch them all.
+ */
+public record QueueKeys(String queue) {
+
+    public QueueKeys {
+        if (queue == null || queue.isBlank() || queue.contains("{") || queue.contains("}")) {
+            throw new IllegalArgumentException("queue key must be non-empty and contain no braces: " + queue);
+        }
+    }
+
+    private String tagged(String suffix) {
+        return "{" + queue + "}:" + suffix;
+    }
+
+    /** Tasks this host has taken and not yet recorded: a list. */
+    public String processing(String hostId) {
+        return tagged("processing:" + hostId);
+    }
+
+    /** The newest outcome records, newest first: a capped list of JSON. */
+    public String outcomes() {
+        return tagged("outcomes");
+    }
+
+    /** Dead-letter ids, newest first: a list. */
+    public String dead() {
+        return tagged("dead");
+    }
+
+    /** Dead-letter id to its record (reason and outcome) as JSON: a hash. */
+    public String deadRecords() {
+        return tagged("dead:records");
+    }
+
+    /** Dead-letter id to the payload's original bytes: a hash. */
+    public String deadPayloads() {
+        return tagged("dead:payloads");
+    }
+
+    /** Counters {@code processed}, {@code passed} and {@code failed}: a hash. */
+    public String stats() {
+        return tagged("stats");
+    }
+}

@@ -1,0 +1,40 @@
+package io.taskhost.host.queue;
+
+import java.net.URI;
+import java.time.Duration;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+
+/** Opens the host's Redis client from a {@code redis://} or {@code rediss://} URL. */
+public final class RedisConnector {
+
+    private RedisConnector() {
+    }
+
+    /**
+     * @param fetchTimeout how long one blocking fetch waits; the socket waits a little longer, so
+     *                     that a half-open connection cannot hang the fetch loop for ever
+     * @param connections  pool size: one for the blocked fetch plus one per concurrent recorder
+     */
+    public static RedisClient connect(String url, Duration fetchTimeout, int connections) {
+        URI uri = URI.create(url);
+        var config = DefaultJedisClientConfig.builder(uri)
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(5_000)
+                .blockingSocketTimeoutMillis((int) fetchTimeout.plusSeconds(5).toMillis())
+                .clientName("taskhost")
+                .build();
+        var pool = new GenericObjectPoolConfig<Connection>();
+        pool.setMaxTotal(connections);
+        pool.setMaxIdle(connections);
+        pool.setMaxWait(Duration.ofSeconds(5));
+        return RedisClient.builder().fromURI(uri).clientConfig(config).poolConfig(pool).build();
+    }
+
+    /** The URL with its password replaced by {@code ***}, for logs and config dumps. */
+    public static String masked(String url) {
+        return url.replaceFirst("^(\\w+://)([^:@/]*):([^@/]*)@", "$1$2:***@");
+    }
+}

@@ -1,0 +1,12 @@
+package io.taskhost.host.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A task as the producer wrote it: {@code {"worker": ..., "class": ..., "params": ...}}.
+ *
+ * @param taskClass the payload's {@code class}, or the configured default when it has none
+ * @param params    the params node, or {@code null} when absent
+ */
+record Payload(String worker, String taskClass, JsonNode params) {
+}
