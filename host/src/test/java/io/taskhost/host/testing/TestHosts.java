@@ -1,0 +1,61 @@
+package io.taskhost.host.testing;
+
+import io.taskhost.host.Host;
+import io.taskhost.host.config.HostSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** Settings and start-up for hosts under test: real Redis, real worker JVMs, temporary directories. */
+public final class TestHosts {
+
+    private TestHosts() {
+    }
+
+    public static String uniqueQueue() {
+        return "test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The plugins-dir the build filled with the example plugins' jars. */
+    public static Path builtPluginsDir() {
+        Path dir = Path.of(System.getProperty("taskhost.test.plugins-dir", "../plugins-dir"));
+        if (!Files.isRegularFile(dir.resolve("fixtures.jar"))) {
+            throw new IllegalStateException(dir.toAbsolutePath() + " has no fixtures.jar; build the whole reactor"
+                    + " (mvn verify from the top directory) so that the example plugins are packaged first");
+        }
+        return dir;
+    }
+
+    /** A fresh plugins-dir holding copies of the named jars from the build. */
+    public static Path pluginsDirWith(Path parent, String... jars) {
+        try {
+            Path dir = Files.createDirectories(parent.resolve("plugins-" + UUID.randomUUID()));
+            for (String jar : jars) {
+                Files.copy(builtPluginsDir().resolve(jar), dir.resolve(jar));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static HostSettings settings(TestRedis redis, String queue, Path pluginsDir, Path cacheDir) {
+        return new HostSettings(redis.url(), queue, pluginsDir, 2, "TaskproModel", cacheDir,
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"),
+                Duration.ofSeconds(60), Duration.ofSeconds(20), 10_000, "host-" + queue, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+    }
+
+    public static Host start(HostSettings settings) {
+        try {
+            return Host.start(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
