@@ -2,13 +2,14 @@ package io.taskhost.host.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.taskhost.host.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/taskhost}: the command line of taskhost. */
 @Command(name = "taskhost", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the tasks of a Redis list, each in a fresh JVM, from hot-loaded PF4J plugin jars.",
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

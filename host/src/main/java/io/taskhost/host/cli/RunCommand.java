@@ -9,6 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** {@code taskhost run}: the daemon. SIGTERM or SIGINT stop it cleanly, with exit code 0. */
@@ -21,9 +24,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     HostOptions options;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        HostSettings settings = options.toSettings();
+        HostSettings settings;
+        try {
+            settings = options.toSettings();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
+        }
         log.info("effective configuration: {}", settings.toString().replace(settings.redisUrl(),
                 RedisConnector.masked(settings.redisUrl())));
         var stop = new CountDownLatch(1);

@@ -1,0 +1,92 @@
+package io.taskhost.host.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskhost.host.testing.Eventually;
+import io.taskhost.host.testing.QueueProbe;
+import io.taskhost.host.testing.TestHosts;
+import io.taskhost.host.testing.TestRedis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged {@code bin/taskhost}, run as a real process the way a service manager runs it. */
+class DistributionIT {
+
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("taskhost.test.distribution",
+            "target/taskhost"));
+
+    @TempDir
+    Path temp;
+
+    private ProcessBuilder taskhost(String... args) {
+        var command = new java.util.ArrayList<>(List.of(DISTRIBUTION.resolve("bin/taskhost").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(temp.resolve("host.log").toFile());
+    }
+
+    private String log() throws IOException {
+        return Files.readString(temp.resolve("host.log"));
+    }
+
+    @Test
+    void sigtermLetsTheRunningTaskFinishAndExitsZero() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+        Path config = temp.resolve("taskhost.properties");
+        Files.writeString(config, "queue=" + queueKey + "\nshutdown-grace=60s\n");
+        ProcessBuilder builder = taskhost("run", "--config", config.toString(), "--redis", TestRedis.shared().url(),
+                "--plugins-dir", plugins.toString(), "--cache-dir", temp.resolve("cache").toString());
+        builder.environment().put("TASKHOST_WORKERS", "1");
+        Process host = builder.start();
+        try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            queue.push("{\"worker\":\"noop\",\"class\":\"Fixtures\"}");
+            assertEquals("passed", queue.awaitOutcome("noop").path("status").asText());
+
+            queue.push("{\"worker\":\"sleep\",\"class\":\"Fixtures\",\"params\":{\"millis\":3000}}");
+            Eventually.within(Duration.ofSeconds(60), "the sleep task to be taken",
+                    () -> queue.redis().llen(queue.keys().processing(hostId())) == 1);
+            host.destroy();
+            assertTrue(host.waitFor(90, TimeUnit.SECONDS), "the host stops within its grace period");
+            assertEquals(0, host.exitValue(), log());
+
+            JsonNode slept = queue.awaitOutcome("sleep");
+            assertEquals("passed", slept.path("status").asText(), "a running task finishes during the grace period");
+            assertEquals(0, queue.queueLength());
+            assertTrue(log().contains("workers=1"), "TASKHOST_WORKERS reached the host: " + log());
+        } finally {
+            host.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anInvalidSettingIsRefusedWithItsNameAndExitCodeTwo() throws Exception {
+        Process host = taskhost("run", "--workers", "0").start();
+        assertTrue(host.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, host.exitValue());
+        assertTrue(log().contains("workers must be at least 1"), log());
+    }
+
+    @Test
+    void versionNamesTheRelease() throws Exception {
+        Process host = taskhost("--version").start();
+        assertTrue(host.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, host.exitValue());
+        assertTrue(log().startsWith("taskhost 0."), log());
+    }
+
+    private static String hostId() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.taskhost.host.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PayloadParserTest {
+
+    private final PayloadParser parser = new PayloadParser(new ObjectMapper(), "TaskproModel");
+
+    private Payload parse(String json) throws BadPayloadException {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String rejection(String json) {
+        return assertThrows(BadPayloadException.class, () -> parse(json)).getMessage();
+    }
+
+    @Test
+    void aPayloadWithoutClassGoesToTheDefaultClass() throws Exception {
+        Payload payload = parse("{\"worker\":\"ping\",\"params\":[]}");
+        assertEquals("TaskproModel", payload.taskClass());
+        assertEquals("ping", payload.worker());
+        assertTrue(payload.params().isArray());
+    }
+
+    @Test
+    void phpEscapesAreDecoded() throws Exception {
+        Payload payload = parse("{\"worker\":\"w\",\"class\":\"Mail\\/Tasks\",\"params\":{\"n\":\"\\u4e2d\"}}");
+        assertEquals("Mail/Tasks", payload.taskClass());
+        assertEquals("中", payload.params().path("n").asText());
+    }
+
+    @Test
+    void somethingThatIsNotATaskSaysWhatIsWrong() {
+        assertTrue(rejection("{\"worker\":").startsWith("not valid JSON"));
+        assertTrue(rejection("[1,2]").startsWith("not a JSON object"));
+        assertTrue(rejection("\"text\"").startsWith("not a JSON object"));
+        assertTrue(rejection("").startsWith("not a JSON object"));
+        assertTrue(rejection("{\"class\":\"A\"}").contains("no \"worker\""));
+        assertTrue(rejection("{\"worker\":42}").contains("non-empty string"));
+        assertTrue(rejection("{\"worker\":\"\"}").contains("non-empty string"));
+        assertTrue(rejection("{\"worker\":\"w\",\"class\":[\"A\"]}").contains("\"class\" must be a string"));
+    }
+}

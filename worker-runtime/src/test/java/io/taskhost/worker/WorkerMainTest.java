@@ -1,0 +1,63 @@
+package io.taskhost.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.api.TaskWorker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerMainTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public static class Calculator implements TaskWorker {
+        public int _task_add(Map<String, Integer> params) {
+            return params.get("a") + params.get("b");
+        }
+
+        public void _task_divide_by_zero() {
+            System.out.println(1 / 0);
+        }
+    }
+
+    private WorkerReport run(String method, String params) throws Exception {
+        var out = new ByteArrayOutputStream();
+        var assignment = new TaskAssignment("t1", 1, "Calculator", method.substring(6), Calculator.class.getName(),
+                method, params == null ? null : mapper.readTree(params), null, "marker");
+        new WorkerMain(mapper, new PrintStream(out, true, StandardCharsets.UTF_8)).run(assignment);
+        String reportLine = out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isEmpty()).findFirst()
+                .orElseThrow();
+        return mapper.readValue(WorkerProtocol.reportJson("marker", reportLine).orElseThrow(), WorkerReport.class);
+    }
+
+    @Test
+    void aReturnedValueIsReportedAsTheResult() throws Exception {
+        WorkerReport report = run("_task_add", "{\"a\":2,\"b\":3}");
+        assertTrue(report.passed());
+        assertEquals(5, report.result().asInt());
+        assertEquals(ProcessHandle.current().pid(), report.pid());
+    }
+
+    @Test
+    void anExceptionIsReportedWithItsTypeMessageAndTrace() throws Exception {
+        WorkerReport report = run("_task_divide_by_zero", null);
+        assertFalse(report.passed());
+        assertEquals("java.lang.ArithmeticException", report.error().type());
+        assertEquals("/ by zero", report.error().message());
+        assertTrue(report.error().stackTrace().contains("_task_divide_by_zero"));
+    }
+
+    @Test
+    void aClassThatIsNotATaskWorkerIsRefused() throws Exception {
+        var out = new ByteArrayOutputStream();
+        var assignment = new TaskAssignment("t1", 1, "Runtime", "exec", "java.lang.Runtime", "exec", null, null, "m");
+        new WorkerMain(mapper, new PrintStream(out, true, StandardCharsets.UTF_8)).run(assignment);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("is not a TaskWorker"));
+    }
+}
