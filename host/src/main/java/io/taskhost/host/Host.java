@@ -45,7 +45,8 @@ public final class Host implements AutoCloseable {
     }
 
     public static Host start(HostSettings settings) throws IOException {
-        EmbeddedRedis embedded = HostSettings.EMBEDDED_REDIS.equals(settings.redisUrl()) ? EmbeddedRedis.start() : null;
+        var embeddedPort = settings.embeddedRedisPort();
+        EmbeddedRedis embedded = embeddedPort.isPresent() ? EmbeddedRedis.start(embeddedPort.getAsInt()) : null;
         String url = embedded == null ? settings.redisUrl() : embedded.url();
         if (embedded != null) {
             log.info("started an embedded redis-server at {}", url);

@@ -19,8 +19,8 @@ final class HostOptions {
     Path config;
 
     @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
-            description = "redis://[user:password@]host:port[/db], rediss://... for TLS, or 'embedded' to start a"
-                    + " bundled redis-server on a free port. Default: ${DEFAULT-VALUE}")
+            description = "redis://[user:password@]host:port[/db], rediss://... for TLS, or embedded[:PORT] to start a"
+                    + " bundled redis-server (on a free port without PORT). Default: ${DEFAULT-VALUE}")
     String redis;
 
     @Option(names = "--queue", paramLabel = "KEY", defaultValue = "task_queue",

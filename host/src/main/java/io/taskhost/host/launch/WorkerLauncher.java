@@ -74,9 +74,8 @@ public final class WorkerLauncher {
             stderrLog.info("{}", line);
             remember(stderrTail, line);
         });
-        OutputStream stdin = process.getOutputStream();
         try {
-            writeTask(stdin, input);
+            writeTask(process.getOutputStream(), input);
             boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!exited) {
                 log.warn("worker pid {} ran past its limit of {}; killing it", process.pid(), timeout);
@@ -92,8 +91,6 @@ public final class WorkerLauncher {
         } catch (InterruptedException e) {
             kill(process);
             throw e;
-        } finally {
-            closeQuietly(stdin);
         }
     }
 
@@ -118,12 +115,10 @@ public final class WorkerLauncher {
         return builder;
     }
 
-    /** Stdin stays open while the worker runs: the worker treats its end as the host's death. */
     private static void writeTask(OutputStream stdin, byte[] input) {
-        try {
+        try (stdin) {
             stdin.write(input);
             stdin.write('\n');
-            stdin.flush();
         } catch (IOException e) {
             log.debug("worker closed its stdin before reading the task: {}", e.toString());
         }
@@ -194,13 +189,5 @@ public final class WorkerLauncher {
     private static TaskAssignment withMarker(TaskAssignment a, String marker) {
         return new TaskAssignment(a.taskId(), a.attempt(), a.taskClass(), a.worker(), a.javaClass(), a.method(),
                 a.params(), a.deadlineEpochMillis(), marker);
-    }
-
-    private static void closeQuietly(OutputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // the worker is gone; nothing is left to tell it
-        }
     }
 }

@@ -20,8 +20,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         this.port = port;
     }
 
-    public static EmbeddedRedis start() {
-        int port = freePort();
+    /** @param port the port to listen on, or 0 for any free port */
+    public static EmbeddedRedis start(int port) {
+        port = port == 0 ? freePort() : port;
         try {
             RedisServer server = RedisServer.newRedisServer()
                     .port(port)

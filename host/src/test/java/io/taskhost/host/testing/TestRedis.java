@@ -52,7 +52,7 @@ public final class TestRedis implements AutoCloseable {
         if (ContainerRedis.dockerAvailable()) {
             return ContainerRedis.start();
         }
-        EmbeddedRedis embedded = EmbeddedRedis.start();
+        EmbeddedRedis embedded = EmbeddedRedis.start(0);
         return new TestRedis(embedded.url(), "embedded-redis", embedded);
     }
 
