@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -58,6 +59,17 @@ public final class PluginCatalog {
 
     public Path directory() {
         return directory;
+    }
+
+    /** Jars in plugins-dir that could not be loaded, with the reason. */
+    public synchronized Map<Path, String> rejected() {
+        Map<Path, String> rejected = new TreeMap<>();
+        seen.forEach((path, entry) -> {
+            if (entry.rejection() != null) {
+                rejected.put(path, entry.rejection());
+            }
+        });
+        return rejected;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
@@ -31,7 +32,7 @@ final class PluginInspector {
     private static final Logger log = LoggerFactory.getLogger(PluginInspector.class);
 
     PluginJar inspect(Path source, JarCache.CachedJar jar) throws PluginRejectedException {
-        requireReadableJar(source, jar.path());
+        List<String> classNames = readJar(source, jar.path());
         PluginManager manager = new DefaultPluginManager(jar.path().getParent());
         String pluginId;
         try {
@@ -43,14 +44,24 @@ final class PluginInspector {
         try {
             manager.startPlugin(pluginId);
             PluginWrapper plugin = manager.getPlugin(pluginId);
+            List<Class<?>> candidates = new ArrayList<>(manager.getExtensionClasses(TaskWorker.class, pluginId));
+            if (candidates.isEmpty()) {
+                candidates = scanForTaskWorkers(plugin.getPluginClassLoader(), classNames);
+                if (!candidates.isEmpty()) {
+                    log.warn("{}: META-INF/extensions.idx lists no TaskWorker, but scanning the jar found {}; annotate"
+                            + " them with @Extension and run pf4j's annotation processor (on JDK 23+ name it in"
+                            + " annotationProcessorPaths)", source.getFileName(), candidates);
+                }
+            }
             List<WorkerClass> workers = new ArrayList<>();
-            for (Class<? extends TaskWorker> type : manager.getExtensionClasses(TaskWorker.class, pluginId)) {
+            for (Class<?> type : candidates) {
                 describe(source, type).ifPresent(workers::add);
             }
             if (workers.isEmpty()) {
-                throw new PluginRejectedException(source, "plugin " + pluginId + " has no usable TaskWorker extensions;"
-                        + " check that the classes are annotated with @Extension and that pf4j's annotation processor"
-                        + " ran (META-INF/extensions.idx must list them; on JDK 23+ configure annotationProcessorPaths)");
+                throw new PluginRejectedException(source, "plugin " + pluginId + " has no usable TaskWorker class;"
+                        + " a TaskWorker must be a public class with a public no-argument constructor, annotated with"
+                        + " @Extension and indexed by pf4j's annotation processor (META-INF/extensions.idx; on JDK 23+"
+                        + " configure annotationProcessorPaths, or the index is silently missing)");
             }
             var descriptor = plugin.getDescriptor();
             return new PluginJar(pluginId, descriptor.getVersion(), jar.sha256(), source, jar.path(), List.copyOf(workers));
@@ -61,16 +72,37 @@ final class PluginInspector {
         }
     }
 
-    private static void requireReadableJar(Path source, Path jar) throws PluginRejectedException {
+    /** Checks that the jar is a readable zip with a manifest, and lists its classes. */
+    private static List<String> readJar(Path source, Path jar) throws PluginRejectedException {
         try (var zip = new JarFile(jar.toFile())) {
             if (zip.getManifest() == null) {
                 throw new PluginRejectedException(source, "has no META-INF/MANIFEST.MF; a plugin jar needs Plugin-Id and"
                         + " Plugin-Version in its manifest");
             }
+            return zip.stream().map(JarEntry::getName)
+                    .filter(name -> name.endsWith(".class") && !name.contains("-"))
+                    .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+                    .toList();
         } catch (IOException e) {
             throw new PluginRejectedException(source, "is not a valid jar (" + e.getMessage() + "); if it was still"
                     + " being copied, copy it under a temporary name and mv it into plugins-dir", e);
         }
+    }
+
+    /** Classes are loaded without being initialized, so no plugin code runs in the host. */
+    private static List<Class<?>> scanForTaskWorkers(ClassLoader loader, List<String> classNames) {
+        List<Class<?>> found = new ArrayList<>();
+        for (String name : classNames) {
+            try {
+                Class<?> type = Class.forName(name, false, loader);
+                if (TaskWorker.class.isAssignableFrom(type) && !type.isInterface()) {
+                    found.add(type);
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                log.debug("skipping {} while scanning: {}", name, e.toString());
+            }
+        }
+        return found;
     }
 
     private static Optional<WorkerClass> describe(Path source, Class<?> type) {

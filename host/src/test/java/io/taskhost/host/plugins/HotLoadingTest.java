@@ -2,6 +2,7 @@ package io.taskhost.host.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
@@ -116,6 +117,27 @@ class HotLoadingTest {
             queue.push("{\"worker\":\"noop\",\"class\":\"Fixtures\"}");
             assertEquals("passed", queue.awaitOutcome("noop").path("status").asText());
             assertEquals(1, host.catalog().routes().plugins().size());
+        }
+    }
+
+    @Test
+    void aTaskWorkerMissingFromTheExtensionIndexIsFoundByScanningTheJar() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = Files.createDirectories(temp.resolve("plugins"));
+        greeter("1.0.0").withoutExtensionIndex().buildInto(plugins, "greeter.jar");
+        PluginJarBuilder.plugin("empty", "1.0.0").source("com.example.empty.Helper", """
+                package com.example.empty;
+
+                public class Helper {
+                }
+                """).buildInto(plugins, "empty.jar");
+        try (Host host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins, temp.resolve("c")));
+             var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            queue.push("{\"worker\":\"version\",\"class\":\"GreeterModel\"}");
+            assertEquals("1.0.0", queue.awaitOutcome("version").path("result").asText());
+            String rejection = host.catalog().rejected().get(plugins.resolve("empty.jar"));
+            assertTrue(rejection.contains("no usable TaskWorker") && rejection.contains("annotation processor"),
+                    rejection);
         }
     }
 

@@ -30,6 +30,7 @@ public final class PluginJarBuilder {
     private final String pluginId;
     private final String version;
     private final Map<String, String> sources = new LinkedHashMap<>();
+    private boolean indexExtensions = true;
 
     private PluginJarBuilder(String pluginId, String version) {
         this.pluginId = pluginId;
@@ -43,6 +44,12 @@ public final class PluginJarBuilder {
     /** Adds a source file; {@code className} is fully qualified. */
     public PluginJarBuilder source(String className, String code) {
         sources.put(className, code);
+        return this;
+    }
+
+    /** Compiles without pf4j's annotation processor, as a misconfigured build on JDK 23+ does. */
+    public PluginJarBuilder withoutExtensionIndex() {
+        indexExtensions = false;
         return this;
     }
 
@@ -64,9 +71,14 @@ public final class PluginJarBuilder {
         List<String> arguments = new ArrayList<>(List.of(
                 "--release", "17",
                 "-classpath", locationOf(TaskWorker.class) + File.pathSeparator + locationOf(ExtensionPoint.class),
-                "-processorpath", locationOf(ExtensionPoint.class) + File.pathSeparator + locationOf(org.slf4j.Logger.class),
-                "-processor", "org.pf4j.processor.ExtensionAnnotationProcessor",
                 "-d", classes.toString()));
+        if (indexExtensions) {
+            arguments.addAll(List.of(
+                    "-processorpath", locationOf(ExtensionPoint.class) + File.pathSeparator + locationOf(org.slf4j.Logger.class),
+                    "-processor", "org.pf4j.processor.ExtensionAnnotationProcessor"));
+        } else {
+            arguments.add("-proc:none");
+        }
         for (var source : sources.entrySet()) {
             Path file = src.resolve(source.getKey().replace('.', '/') + ".java");
             Files.createDirectories(file.getParent());
