@@ -6,6 +6,9 @@ import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.launch.WorkerLauncher;
+import io.taskhost.host.liveness.Heartbeat;
+import io.taskhost.host.liveness.PeerWatch;
+import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.plugins.PluginsDirectoryWatcher;
@@ -13,19 +16,33 @@ import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.TaskQueue;
+import io.taskhost.host.retries.FailureDisposer;
+import io.taskhost.host.retries.RetryPolicy;
+import io.taskhost.host.retries.RetryScheduler;
 import io.taskhost.host.tasks.TaskHost;
 import io.taskhost.host.tasks.TaskSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
 
-/** A running host: its Redis connection, plugins-dir watcher and fetch loop, wired together. */
+/**
+ * A running host, wired together: its Redis connection, plugins-dir watcher, fetch loop, and two
+ * timers. The heartbeat has a thread of its own, so slow maintenance can never make the host
+ * look dead; the other timer moves due retries and recovers dead peers' tasks.
+ */
 public final class Host implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Host.class);
+    private static final Duration RETRY_TICK = Duration.ofSeconds(1);
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
@@ -33,15 +50,22 @@ public final class Host implements AutoCloseable {
     private final PluginCatalog catalog;
     private final PluginsDirectoryWatcher watcher;
     private final TaskHost tasks;
+    private final Heartbeat heartbeat;
+    private final ScheduledExecutorService heartbeatTimer;
+    private final ScheduledExecutorService maintenanceTimer;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
-                 PluginsDirectoryWatcher watcher, TaskHost tasks) {
+                 PluginsDirectoryWatcher watcher, TaskHost tasks, Heartbeat heartbeat,
+                 ScheduledExecutorService heartbeatTimer, ScheduledExecutorService maintenanceTimer) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
         this.catalog = catalog;
         this.watcher = watcher;
         this.tasks = tasks;
+        this.heartbeat = heartbeat;
+        this.heartbeatTimer = heartbeatTimer;
+        this.maintenanceTimer = maintenanceTimer;
     }
 
     public static Host start(HostSettings settings) throws IOException {
@@ -53,7 +77,7 @@ public final class Host implements AutoCloseable {
         }
         RedisClient redis = null;
         try {
-            redis = RedisConnector.connect(url, settings.fetchTimeout(), settings.workers() + 2);
+            redis = RedisConnector.connect(url, settings.fetchTimeout(), settings.workers() + 4);
             return start(settings, embedded, url, redis);
         } catch (IOException | RuntimeException e) {
             if (redis != null) {
@@ -72,6 +96,13 @@ public final class Host implements AutoCloseable {
         Files.createDirectories(settings.cacheDir().resolve("work"));
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         var keys = new QueueKeys(settings.queue());
+        var heartbeat = new Heartbeat(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper);
+        try {
+            heartbeat.claim(mapper);
+        } catch (JedisException e) {
+            log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
+                    e.getMessage());
+        }
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(), Clock.systemUTC());
         var watcher = new PluginsDirectoryWatcher(catalog, settings.rescanInterval());
         watcher.start();
@@ -79,15 +110,41 @@ public final class Host implements AutoCloseable {
                 new LaunchSettings(settings.workerJava(), settings.workerJvmOptions(), settings.cacheDir().resolve("work"),
                         LaunchSettings.DEFAULT_ENVIRONMENT),
                 WorkerClasspath.ofHost(), mapper);
+        var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
+        var disposer = new FailureDisposer(
+                new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
+                Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble());
+        var recovery = new TaskRecovery(redis, keys, outcomes, disposer, mapper, settings.hostId(),
+                settings.maxAttempts());
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
-                settings.workers(), settings.taskTimeout(), settings.shutdownGrace(), settings.fetchTimeout());
-        var tasks = new TaskHost(taskSettings, mapper, catalog::routes, launcher,
-                new OutcomeLog(redis, keys, settings.hostId(), settings.outcomesKept(), mapper),
-                new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()));
+                settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
+                settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
+        var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
+                new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
+                keys.processing(settings.hostId()));
+
+        ScheduledExecutorService heartbeatTimer = timer("heartbeat");
+        long beatMillis = settings.heartbeatTtl().toMillis() / 3;
+        heartbeatTimer.scheduleWithFixedDelay(heartbeat::beat, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService maintenanceTimer = timer("maintenance");
+        var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
+        maintenanceTimer.scheduleWithFixedDelay(retries::moveDue, 0, RETRY_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        var peers = new PeerWatch(redis, keys, settings.hostId(), recovery);
+        long peerMillis = Math.max(1000, settings.heartbeatTtl().toMillis() / 2);
+        maintenanceTimer.scheduleWithFixedDelay(peers::recoverDeadPeers, peerMillis, peerMillis, TimeUnit.MILLISECONDS);
+
         tasks.start();
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
-        return new Host(embedded, url, redis, catalog, watcher, tasks);
+        return new Host(embedded, url, redis, catalog, watcher, tasks, heartbeat, heartbeatTimer, maintenanceTimer);
+    }
+
+    private static ScheduledExecutorService timer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The Redis actually in use: the embedded server's URL when one was started. */
@@ -104,6 +161,9 @@ public final class Host implements AutoCloseable {
     public void close() throws InterruptedException, IOException {
         try {
             tasks.stop();
+            maintenanceTimer.shutdownNow();
+            heartbeatTimer.shutdownNow();
+            heartbeat.release();
         } finally {
             watcher.close();
             redis.close();

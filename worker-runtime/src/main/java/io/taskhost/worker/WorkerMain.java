@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.api.TaskWorker;
+import io.taskhost.api.UnrecoverableTaskException;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -70,10 +71,10 @@ public final class WorkerMain {
         try {
             Object result = invoke(assignment);
             JsonNode resultJson = result == null ? null : mapper.valueToTree(result);
-            report = new WorkerReport(true, resultJson, null, startedAt, System.currentTimeMillis(), pid());
+            report = new WorkerReport(true, resultJson, null, startedAt, System.currentTimeMillis(), pid(), false);
         } catch (Throwable failure) {
             report = new WorkerReport(false, null, WorkerReport.ErrorInfo.of(failure), startedAt,
-                    System.currentTimeMillis(), pid());
+                    System.currentTimeMillis(), pid(), failure instanceof UnrecoverableTaskException);
         }
         System.out.flush();
         System.err.flush();

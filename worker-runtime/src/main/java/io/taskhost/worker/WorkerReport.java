@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param startedAt epoch millis just before the operation was invoked
  * @param finishedAt epoch millis just after it returned or threw
  * @param pid      the worker JVM's process id
+ * @param unrecoverable whether the operation threw {@code UnrecoverableTaskException}: no retry
  */
 public record WorkerReport(
         boolean passed,
@@ -18,7 +19,8 @@ public record WorkerReport(
         ErrorInfo error,
         long startedAt,
         long finishedAt,
-        long pid) {
+        long pid,
+        boolean unrecoverable) {
 
     /** An exception as the outcome record keeps it. */
     public record ErrorInfo(String type, String message, String stackTrace) {

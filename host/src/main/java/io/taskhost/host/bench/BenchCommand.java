@@ -3,6 +3,7 @@ package io.taskhost.host.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.Host;
+import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.queue.QueueKeys;
@@ -80,14 +81,14 @@ public final class BenchCommand implements Callable<Integer> {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
         String queue = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        var settings = new HostSettings(redis, queue, plugins, slots, "TaskproModel", work.resolve("cache"), java,
-                jvmOptions, Duration.ofMinutes(5), Duration.ofSeconds(30), Math.max(10_000, tasks * 2),
-                "bench", Duration.ofSeconds(2), Duration.ofSeconds(5));
+        HostSettings settings = HostOptions.parse("--redis", redis, "--queue", queue, "--plugins-dir", plugins.toString(),
+                "--workers", Integer.toString(slots), "--cache-dir", work.resolve("cache").toString(),
+                "--worker-jvm-options", workerJvmOptions, "--outcomes-kept", Integer.toString(Math.max(10_000, tasks * 2)),
+                "--host-id", "bench");
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), JVM %s, worker options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), jvmOptions);
-        Floor floor = measureFloor(java, jvmOptions, WorkerClasspath.ofHost().with(pluginJar), slots);
+        Floor floor = measureFloor(settings.workerJava(), jvmOptions, WorkerClasspath.ofHost().with(pluginJar), slots);
         try (Host host = Host.start(settings);
              RedisClient client = RedisClient.create(URI.create(host.redisUrl()))) {
             var keys = new QueueKeys(queue);

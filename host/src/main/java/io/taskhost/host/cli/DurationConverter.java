@@ -1,32 +1,17 @@
 package io.taskhost.host.cli;
 
+import io.taskhost.host.config.Durations;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Reads {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, or an ISO-8601 duration such as {@code PT30S}. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-
-    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
-        Matcher matcher = SHORT.matcher(value.trim());
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
         try {
-            return Duration.parse(value.trim());
-        } catch (RuntimeException e) {
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration; use 500ms, 30s, 5m, 2h or ISO-8601 such as PT30S");
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
     }
 }

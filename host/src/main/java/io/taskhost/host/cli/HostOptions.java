@@ -1,16 +1,19 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.retries.RunLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The settings of a host, as options; each can also come from the environment or the config file. */
-final class HostOptions {
+public final class HostOptions {
 
     static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
@@ -51,9 +54,45 @@ final class HostOptions {
             description = "JVM options for worker JVMs, space-separated. Default: ${DEFAULT-VALUE}")
     String workerJvmOptions;
 
+    @Option(names = "--worker-max-heap", paramLabel = "SIZE", defaultValue = "256m",
+            description = "Worker JVM heap (-Xmx); a worker that runs out exits and the task fails with out_of_memory."
+                    + " Default: ${DEFAULT-VALUE}")
+    String workerMaxHeap;
+
     @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = "30m",
             description = "How long one operation may run before its worker is killed. Default: ${DEFAULT-VALUE}")
     Duration taskTimeout;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "5",
+            description = "Runs of a task at most, the first included; 1 turns retries off. Default: ${DEFAULT-VALUE}")
+    int maxAttempts;
+
+    @Option(names = "--retry-backoff", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Wait before the first retry; it doubles for each further one, with jitter."
+                    + " Default: ${DEFAULT-VALUE}")
+    Duration retryBackoff;
+
+    @Option(names = "--retry-backoff-max", paramLabel = "DURATION", defaultValue = "1h",
+            description = "The longest wait between retries. Default: ${DEFAULT-VALUE}")
+    Duration retryBackoffMax;
+
+    @Option(names = "--poison-deaths", paramLabel = "N", defaultValue = "3",
+            description = "A task whose runs died this often (exit, kill, timeout, lost host) is quarantined in the"
+                    + " dead letters. Default: ${DEFAULT-VALUE}")
+    int poisonDeaths;
+
+    @Option(names = "--heartbeat-ttl", paramLabel = "DURATION", defaultValue = "30s",
+            description = "A host whose heartbeat is older than this is dead; peers recover its tasks."
+                    + " Default: ${DEFAULT-VALUE}")
+    Duration heartbeatTtl;
+
+    @Option(names = "--max-payload-bytes", paramLabel = "N", defaultValue = "1048576",
+            description = "Larger payloads are dead-lettered unread. Default: ${DEFAULT-VALUE}")
+    int maxPayloadBytes;
+
+    @Option(names = "--max-payload-depth", paramLabel = "N", defaultValue = "64",
+            description = "Payloads nested deeper are dead-lettered. Default: ${DEFAULT-VALUE}")
+    int maxPayloadDepth;
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long a stopping host waits for running tasks. Default: ${DEFAULT-VALUE}")
@@ -71,7 +110,22 @@ final class HostOptions {
             description = "Periodic rescan of plugins-dir, besides file-system events. Default: ${DEFAULT-VALUE}")
     Duration rescanInterval;
 
-    HostSettings toSettings() {
+    /**
+     * Settings from command-line style arguments alone, every other setting at its default: for
+     * the benchmark and for tests, which must not pick up a TASKHOST_* variable by accident.
+     */
+    public static HostSettings parse(String... args) {
+        var options = new HostOptions();
+        var commandLine = new CommandLine(CommandLine.Model.CommandSpec.create().addMixin("options",
+                CommandLine.Model.CommandSpec.forAnnotatedObject(options)));
+        commandLine.registerConverter(Duration.class, new DurationConverter());
+        commandLine.setOverwrittenOptionsAllowed(true);
+        commandLine.parseArgs(args);
+        return options.toSettings(Map.of());
+    }
+
+    /** @param pluginLimits the host's per-plugin overrides, from the config file's {@code plugin.<id>.*} keys */
+    HostSettings toSettings(Map<String, RunLimits> pluginLimits) {
         return new HostSettings(
                 redis,
                 queue,
@@ -81,10 +135,19 @@ final class HostOptions {
                 cacheDir.toAbsolutePath(),
                 workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava,
                 workerJvmOptions.isBlank() ? List.of() : Arrays.asList(workerJvmOptions.trim().split("\\s+")),
+                workerMaxHeap,
                 taskTimeout,
+                maxAttempts,
+                retryBackoff,
+                retryBackoffMax,
+                poisonDeaths,
+                pluginLimits,
                 shutdownGrace,
                 outcomesKept,
                 hostId == null ? hostname() : hostId,
+                heartbeatTtl,
+                maxPayloadBytes,
+                maxPayloadDepth,
                 Duration.ofSeconds(2),
                 rescanInterval);
     }

@@ -3,6 +3,7 @@ package io.taskhost.host.cli;
 import io.taskhost.host.Host;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.queue.RedisConnector;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -31,7 +32,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostSettings settings;
         try {
-            settings = options.toSettings();
+            var defaults = spec.defaultValueProvider();
+            settings = options.toSettings(defaults instanceof SettingsDefaults file ? file.pluginLimits() : Map.of());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
         }

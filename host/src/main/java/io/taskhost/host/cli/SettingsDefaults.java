@@ -1,5 +1,6 @@
 package io.taskhost.host.cli;
 
+import io.taskhost.host.retries.RunLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -19,6 +22,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * default. {@code --plugins-dir} is {@code TASKHOST_PLUGINS_DIR} and {@code plugins-dir}.
  */
 final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
+
+    private static final String PLUGIN_PREFIX = "plugin.";
+    private static final Set<String> PLUGIN_SETTINGS = Set.of("task-timeout", "max-attempts", "worker-max-heap");
 
     private final Map<String, String> environment;
     private final Properties file;
@@ -42,6 +48,34 @@ final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
 
     static String environmentName(String settingName) {
         return "TASKHOST_" + settingName.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /**
+     * The config file's per-plugin overrides: {@code plugin.<id>.task-timeout},
+     * {@code plugin.<id>.max-attempts} and {@code plugin.<id>.worker-max-heap}.
+     *
+     * @throws IllegalArgumentException naming the bad key
+     */
+    Map<String, RunLimits> pluginLimits() {
+        Map<String, Map<String, String>> byPlugin = new TreeMap<>();
+        for (String key : file.stringPropertyNames()) {
+            if (!key.startsWith(PLUGIN_PREFIX)) {
+                continue;
+            }
+            int dot = key.lastIndexOf('.');
+            if (dot <= PLUGIN_PREFIX.length()) {
+                throw new IllegalArgumentException(key + ": expected plugin.<plugin id>.<setting>");
+            }
+            String setting = key.substring(dot + 1);
+            if (!PLUGIN_SETTINGS.contains(setting)) {
+                throw new IllegalArgumentException(key + ": a plugin's settings are " + PLUGIN_SETTINGS);
+            }
+            byPlugin.computeIfAbsent(key.substring(PLUGIN_PREFIX.length(), dot), id -> new TreeMap<>())
+                    .put(setting, file.getProperty(key));
+        }
+        Map<String, RunLimits> limits = new TreeMap<>();
+        byPlugin.forEach((id, settings) -> limits.put(id, RunLimits.fromSettings(PLUGIN_PREFIX + id, settings)));
+        return limits;
     }
 
     @Override

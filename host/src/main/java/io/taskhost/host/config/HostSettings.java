@@ -1,8 +1,10 @@
 package io.taskhost.host.config;
 
+import io.taskhost.host.retries.RunLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -10,7 +12,8 @@ import java.util.regex.Pattern;
  * Everything a host needs to run, already validated. The README's configuration table lists
  * each setting with its flag, environment variable and default.
  *
- * @param redisUrl {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
+ * @param redisUrl     {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
+ * @param pluginLimits plugin id to the host's overrides for that plugin's operations
  */
 public record HostSettings(
         String redisUrl,
@@ -21,10 +24,19 @@ public record HostSettings(
         Path cacheDir,
         Path workerJava,
         List<String> workerJvmOptions,
+        String workerMaxHeap,
         Duration taskTimeout,
+        int maxAttempts,
+        Duration retryBackoff,
+        Duration retryBackoffMax,
+        int poisonDeaths,
+        Map<String, RunLimits> pluginLimits,
         Duration shutdownGrace,
         int outcomesKept,
         String hostId,
+        Duration heartbeatTtl,
+        int maxPayloadBytes,
+        int maxPayloadDepth,
         Duration fetchTimeout,
         Duration rescanInterval) {
 
@@ -33,12 +45,25 @@ public record HostSettings(
     public HostSettings {
         require(workers >= 1, "workers must be at least 1, not " + workers);
         require(outcomesKept >= 1, "outcomes-kept must be at least 1, not " + outcomesKept);
-        require(!taskTimeout.isNegative() && !taskTimeout.isZero(), "task-timeout must be positive");
+        require(maxAttempts >= 1, "max-attempts must be at least 1, not " + maxAttempts);
+        require(poisonDeaths >= 1, "poison-deaths must be at least 1, not " + poisonDeaths);
+        require(maxPayloadBytes >= 64, "max-payload-bytes must be at least 64, not " + maxPayloadBytes);
+        require(maxPayloadDepth >= 2, "max-payload-depth must be at least 2, not " + maxPayloadDepth);
+        require(positive(taskTimeout), "task-timeout must be positive");
+        require(positive(retryBackoff) && positive(retryBackoffMax), "retry-backoff and retry-backoff-max must be positive");
+        require(heartbeatTtl.toMillis() >= 1000, "heartbeat-ttl must be at least 1s, not " + heartbeatTtl);
         require(!shutdownGrace.isNegative(), "shutdown-grace must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
         require(EMBEDDED.matcher(redisUrl).matches() || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
                 "redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not " + redisUrl);
+        RunLimits.heap(workerMaxHeap);
         workerJvmOptions = List.copyOf(workerJvmOptions);
+        pluginLimits = Map.copyOf(pluginLimits);
+    }
+
+    /** The limits every operation gets unless its plugin or the host's settings for it say otherwise. */
+    public RunLimits defaultLimits() {
+        return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap);
     }
 
     /** The port for a bundled redis-server (0 for any free one), or empty when an external Redis is used. */
@@ -48,6 +73,10 @@ public record HostSettings(
             return OptionalInt.empty();
         }
         return OptionalInt.of(matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1)));
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
     }
 
     private static void require(boolean condition, String message) {

@@ -55,16 +55,17 @@ public final class WorkerLauncher {
     /**
      * Runs {@code assignment} in a new worker JVM and waits for it to exit.
      *
+     * @param jvmOptions options for this task's JVM, after the host-wide ones (a later -Xmx wins)
      * @param timeout how long the operation may run; the worker and its descendants are then killed
      * @throws IOException          if the JVM could not be started
      * @throws InterruptedException if the host is shutting down; the worker has been killed
      */
-    public WorkerRun run(TaskAssignment assignment, Path pluginJar, Duration timeout)
+    public WorkerRun run(TaskAssignment assignment, Path pluginJar, List<String> jvmOptions, Duration timeout)
             throws IOException, InterruptedException {
         String marker = UUID.randomUUID().toString();
         byte[] input = serialize(withMarker(assignment, marker));
         long spawnedAt = System.currentTimeMillis();
-        Process process = processFor(pluginJar).start();
+        Process process = processFor(pluginJar, jvmOptions).start();
         var reportJson = new AtomicReference<String>();
         var stderrTail = new ArrayDeque<String>();
         Map<String, String> context = MDC.getCopyOfContextMap();
@@ -94,10 +95,11 @@ public final class WorkerLauncher {
         }
     }
 
-    private ProcessBuilder processFor(Path pluginJar) {
+    private ProcessBuilder processFor(Path pluginJar, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(settings.java().toString());
         command.addAll(settings.jvmOptions());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath.with(pluginJar));
         command.add(WorkerMain.class.getName());

@@ -10,6 +10,10 @@ public enum Cause {
     WORKER_EXIT("worker_exit"),
     /** The worker JVM was killed by a signal. */
     WORKER_KILLED("worker_killed"),
+    /** The worker JVM ran out of heap and exited ({@code -XX:+ExitOnOutOfMemoryError}). */
+    OUT_OF_MEMORY("out_of_memory"),
+    /** The host running the task died; another host, or its restart, put the task back. */
+    HOST_LOST("host_lost"),
     /** The operation ran past its time limit and the host killed its worker. */
     TIMEOUT("timeout"),
     /** The payload is not a task: not JSON, not an object, or missing or mistyped fields. */

@@ -8,9 +8,10 @@ import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Records outcomes in Redis. Recording and taking the task off the host's processing list are
- * one Lua script, so a crash leaves either both done or neither: the task is then still in the
- * processing list, and is run again rather than lost.
+ * Records outcomes in Redis. Taking the task off its processing list, writing the outcome record
+ * and counters, and scheduling the retry, requeueing it or dead-lettering it are one Lua script:
+ * a crash leaves either all of it done or none, and the task is then still in the processing list,
+ * to be run again rather than lost or recorded twice.
  */
 public final class OutcomeLog {
 
@@ -21,47 +22,76 @@ public final class OutcomeLog {
             redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
             redis.call('HINCRBY', KEYS[3], 'processed', 1)
             redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
-            if ARGV[5] ~= '' then
-              redis.call('LPUSH', KEYS[4], ARGV[5])
-              redis.call('HSET', KEYS[5], ARGV[5], ARGV[2])
-              redis.call('HSET', KEYS[6], ARGV[5], ARGV[1])
+            local kind = ARGV[5]
+            if kind == 'retry' then
+              redis.call('ZADD', KEYS[7], ARGV[7], ARGV[6])
+              redis.call('HINCRBY', KEYS[3], 'retried', 1)
+            elseif kind == 'requeue' then
+              redis.call('RPUSH', KEYS[8], ARGV[6])
+              redis.call('HINCRBY', KEYS[3], 'retried', 1)
+            elseif kind == 'dead' then
+              redis.call('LPUSH', KEYS[4], ARGV[8])
+              redis.call('HSET', KEYS[5], ARGV[8], ARGV[2])
+              redis.call('HSET', KEYS[6], ARGV[8], ARGV[6])
+              redis.call('HINCRBY', KEYS[3], 'dead', 1)
             end
             return 1
             """.getBytes(StandardCharsets.UTF_8);
 
+    private static final byte[] NOTHING = new byte[0];
+
     private final UnifiedJedis redis;
     private final QueueKeys keys;
-    private final String processingKey;
     private final int outcomesKept;
     private final ObjectMapper mapper;
 
-    public OutcomeLog(UnifiedJedis redis, QueueKeys keys, String hostId, int outcomesKept, ObjectMapper mapper) {
+    public OutcomeLog(UnifiedJedis redis, QueueKeys keys, int outcomesKept, ObjectMapper mapper) {
         this.redis = redis;
         this.keys = keys;
-        this.processingKey = keys.processing(hostId);
         this.outcomesKept = outcomesKept;
         this.mapper = mapper;
     }
 
     /**
-     * Records the outcome and takes {@code payload} off the processing list; a failure also goes
-     * to the dead letters with the payload's original bytes.
+     * Takes {@code payload} off {@code processingKey} and records what became of it.
      *
-     * @return false when the payload was no longer in the processing list, so nothing was written
+     * @return false when the payload was no longer in that list (another host recovered it, or
+     *         an earlier call whose reply was lost already recorded it), so nothing was written
      */
-    public boolean record(byte[] payload, OutcomeRecord outcome) {
-        byte[] json;
+    public boolean record(String processingKey, byte[] payload, OutcomeRecord outcome, Disposition disposition) {
+        String kind;
+        byte[] next = NOTHING;
+        String dueAt = "";
+        String deadId = "";
+        if (disposition instanceof Disposition.RetryLater retry) {
+            kind = "retry";
+            next = retry.nextPayload();
+            dueAt = Long.toString(retry.dueAt());
+        } else if (disposition instanceof Disposition.Requeue requeue) {
+            kind = "requeue";
+            next = requeue.nextPayload();
+        } else if (disposition instanceof Disposition.DeadLetter dead) {
+            kind = "dead";
+            next = dead.originalPayload();
+            deadId = outcome.id();
+        } else {
+            kind = "completed";
+        }
+        Object written = redis.eval(RECORD,
+                List.of(bytes(processingKey), bytes(keys.outcomes()), bytes(keys.stats()), bytes(keys.dead()),
+                        bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
+                        bytes(keys.queue())),
+                List.of(payload, json(outcome), bytes(Integer.toString(outcomesKept)), bytes(outcome.status()),
+                        bytes(kind), next, bytes(dueAt), bytes(deadId)));
+        return Long.valueOf(1).equals(written);
+    }
+
+    private byte[] json(OutcomeRecord outcome) {
         try {
-            json = mapper.writeValueAsBytes(outcome);
+            return mapper.writeValueAsBytes(outcome);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize the outcome of task " + outcome.id(), e);
         }
-        String deadId = outcome.passed() ? "" : outcome.id();
-        Object written = redis.eval(RECORD,
-                List.of(bytes(processingKey), bytes(keys.outcomes()), bytes(keys.stats()), bytes(keys.dead()),
-                        bytes(keys.deadRecords()), bytes(keys.deadPayloads())),
-                List.of(payload, json, bytes(Integer.toString(outcomesKept)), bytes(outcome.status()), bytes(deadId)));
-        return Long.valueOf(1).equals(written);
     }
 
     private static byte[] bytes(String text) {

@@ -3,7 +3,9 @@ package io.taskhost.host.outcomes;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskhost.host.retries.PastAttempt;
 import io.taskhost.worker.WorkerReport.ErrorInfo;
+import java.util.List;
 
 /**
  * How one attempt at a task ended, like a test report's entry: passed, or failed with a cause.
@@ -13,6 +15,11 @@ import io.taskhost.worker.WorkerReport.ErrorInfo;
  * @param status     {@code passed} or {@code failed}
  * @param cause      why it failed; absent when it passed
  * @param reason     one sentence a person can act on; absent when it passed
+ * @param disposition what became of the task: {@code completed}, {@code retry_scheduled},
+ *                   {@code requeued} (at once, after a lost host) or {@code dead_lettered}
+ * @param retryAt    for a scheduled retry, epoch millis when it falls due
+ * @param quarantined whether it was dead-lettered as poison, for killing its workers again and again
+ * @param history    the task's earlier failed attempts, oldest first
  * @param durationMs how long the operation ran inside the worker
  * @param totalMs    from fetch to record, including the worker JVM's start
  */
@@ -22,11 +29,15 @@ public record OutcomeRecord(
         String status,
         Cause cause,
         String reason,
+        String disposition,
+        Long retryAt,
+        Boolean quarantined,
         String queue,
         String host,
         @JsonProperty("class") String taskClass,
         String worker,
         Integer attempt,
+        List<PastAttempt> history,
         PluginRef plugin,
         String javaClass,
         String method,
@@ -45,6 +56,13 @@ public record OutcomeRecord(
 
     public boolean passed() {
         return PASSED.equals(status);
+    }
+
+    /** The same record, with what became of the task. */
+    public OutcomeRecord disposed(String disposition, Long retryAt, Boolean quarantined, String reason) {
+        return new OutcomeRecord(id, status, cause, reason, disposition, retryAt, quarantined, queue, host, taskClass,
+                worker, attempt, history, plugin, javaClass, method, result, error, fetchedAt, startedAt, finishedAt,
+                durationMs, totalMs, pid, exitCode);
     }
 
     /** The plugin jar that ran the task. */

@@ -1,12 +1,16 @@
 package io.taskhost.host.plugins;
 
 import io.taskhost.api.TaskClass;
+import io.taskhost.api.TaskOptions;
+import io.taskhost.host.config.Durations;
+import io.taskhost.host.retries.RunLimits;
 import io.taskhost.api.TaskWorker;
 import io.taskhost.worker.Operations;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,6 +109,32 @@ final class PluginInspector {
         return found;
     }
 
+    /** An invalid attribute is ignored with a warning, so one typo cannot take a whole plugin down. */
+    private static RunLimits limitsOf(Path source, String where, TaskOptions options) {
+        if (options == null) {
+            return RunLimits.NONE;
+        }
+        Duration timeout = null;
+        Integer maxAttempts = null;
+        String maxHeap = null;
+        try {
+            timeout = options.timeout().isEmpty() ? null : Durations.parse(options.timeout());
+        } catch (IllegalArgumentException e) {
+            log.warn("{}: @TaskOptions timeout on {} is ignored: {}", source.getFileName(), where, e.getMessage());
+        }
+        if (options.maxAttempts() > 0) {
+            maxAttempts = options.maxAttempts();
+        } else if (options.maxAttempts() < 0) {
+            log.warn("{}: @TaskOptions maxAttempts {} on {} is ignored", source.getFileName(), options.maxAttempts(), where);
+        }
+        try {
+            maxHeap = options.maxHeap().isEmpty() ? null : RunLimits.heap(options.maxHeap());
+        } catch (IllegalArgumentException e) {
+            log.warn("{}: @TaskOptions maxHeap on {} is ignored: {}", source.getFileName(), where, e.getMessage());
+        }
+        return new RunLimits(timeout, maxAttempts, maxHeap);
+    }
+
     private static Optional<WorkerClass> describe(Path source, Class<?> type) {
         if (Modifier.isAbstract(type.getModifiers()) || !Modifier.isPublic(type.getModifiers())) {
             log.warn("{}: {} is not a public concrete class; it is skipped", source.getFileName(), type.getName());
@@ -116,7 +146,8 @@ final class PluginInspector {
             log.warn("{}: {} has no public no-argument constructor; it is skipped", source.getFileName(), type.getName());
             return Optional.empty();
         }
-        SortedMap<String, String> operations = new TreeMap<>();
+        RunLimits classLimits = limitsOf(source, type.getName(), type.getAnnotation(TaskOptions.class));
+        SortedMap<String, WorkerClass.Operation> operations = new TreeMap<>();
         Set<String> overloaded = new LinkedHashSet<>();
         for (Method method : type.getMethods()) {
             if (!Operations.isOperation(method)) {
@@ -125,7 +156,12 @@ final class PluginInspector {
             var problem = Operations.unsupportedSignature(method);
             if (problem.isPresent()) {
                 log.warn("{}: {}.{} is skipped: {}", source.getFileName(), type.getName(), method.getName(), problem.get());
-            } else if (operations.putIfAbsent(Operations.workerName(method), method.getName()) != null) {
+                continue;
+            }
+            RunLimits limits = limitsOf(source, type.getName() + "." + method.getName(),
+                    method.getAnnotation(TaskOptions.class)).orElse(classLimits);
+            if (operations.putIfAbsent(Operations.workerName(method),
+                    new WorkerClass.Operation(method.getName(), limits)) != null) {
                 overloaded.add(Operations.workerName(method));
             }
         }

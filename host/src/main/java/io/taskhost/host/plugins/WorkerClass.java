@@ -1,5 +1,6 @@
 package io.taskhost.host.plugins;
 
+import io.taskhost.host.retries.RunLimits;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -7,7 +8,13 @@ import java.util.SortedMap;
  * A TaskWorker found in a plugin.
  *
  * @param names      the payload {@code class} values it answers to
- * @param operations worker name (without {@code _task_}) to method name
+ * @param operations worker name (without {@code _task_}) to the method that runs it
  */
-public record WorkerClass(String javaClass, List<String> names, SortedMap<String, String> operations) {
+public record WorkerClass(String javaClass, List<String> names, SortedMap<String, Operation> operations) {
+
+    /**
+     * @param limits what the plugin's {@code @TaskOptions} say, method over class; unset fields are null
+     */
+    public record Operation(String method, RunLimits limits) {
+    }
 }

@@ -42,8 +42,28 @@ public record QueueKeys(String queue) {
         return tagged("dead:payloads");
     }
 
-    /** Counters {@code processed}, {@code passed} and {@code failed}: a hash. */
+    /** Counters {@code processed}, {@code passed}, {@code failed}, {@code retried} and {@code dead}: a hash. */
     public String stats() {
         return tagged("stats");
+    }
+
+    /** Retries waiting for their time: a sorted set of payloads scored by due time in epoch millis. */
+    public String retries() {
+        return tagged("retry");
+    }
+
+    /** Host id to what the host said about itself at start (JSON): a hash of every host that may hold tasks. */
+    public String hosts() {
+        return tagged("hosts");
+    }
+
+    /** Present while host {@code hostId} is alive: a string with a TTL, renewed by the host. */
+    public String heartbeat(String hostId) {
+        return tagged("heartbeat:" + hostId);
+    }
+
+    /** Held by the one host that recovers dead host {@code hostId}'s tasks: a string with a TTL. */
+    public String recoveryLock(String hostId) {
+        return tagged("recovering:" + hostId);
     }
 }

@@ -20,12 +20,6 @@ public final class TaskQueue {
             return removed
             """.getBytes(StandardCharsets.UTF_8);
 
-    private static final byte[] PUT_ALL_BACK = """
-            local moved = 0
-            while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do moved = moved + 1 end
-            return moved
-            """.getBytes(StandardCharsets.UTF_8);
-
     private final UnifiedJedis redis;
     private final byte[] queue;
     private final byte[] processing;
@@ -49,9 +43,9 @@ public final class TaskQueue {
         return Long.valueOf(1).equals(redis.eval(PUT_BACK, List.of(processing, queue), List.of(payload)));
     }
 
-    /** Returns every task left in this host's processing list, oldest first in line. */
-    public long putAllBack() {
-        return (Long) redis.eval(PUT_ALL_BACK, List.of(processing, queue), List.of());
+    /** What this host's processing list holds. */
+    public List<byte[]> processing() {
+        return redis.lrange(processing, 0, -1);
     }
 
     private static byte[] bytes(String key) {

@@ -1,17 +1,25 @@
 package io.taskhost.host.tasks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.launch.WorkerLauncher;
+import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.TaskQueue;
+import io.taskhost.host.retries.FailureDisposer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +38,20 @@ public final class TaskHost {
     private final TaskSettings settings;
     private final TaskQueue queue;
     private final TaskProcessor processor;
+    private final TaskRecovery recovery;
     private final Semaphore slots;
     private final ExecutorService workers;
     private final Thread fetcher;
+    private final Map<Long, byte[]> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong fetchNumber = new AtomicLong();
     private volatile boolean running;
 
-    public TaskHost(TaskSettings settings, ObjectMapper mapper, Supplier<RoutingTable> routes, WorkerLauncher launcher,
-                    OutcomeLog outcomes, TaskQueue queue) {
+    public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
+                    FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey) {
         this.settings = settings;
         this.queue = queue;
-        this.processor = new TaskProcessor(settings, mapper, routes, launcher, outcomes, queue);
+        this.recovery = recovery;
+        this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey);
         this.slots = new Semaphore(settings.workers());
         var threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.workers(), runnable -> {
@@ -57,7 +69,7 @@ public final class TaskHost {
     }
 
     private void fetchLoop() {
-        putBackLeftovers();
+        recoverLeftovers();
         long backoff = 0;
         while (running) {
             try {
@@ -67,6 +79,9 @@ public final class TaskHost {
             }
             boolean handedOff = false;
             try {
+                if (backoff > 0) {
+                    putBackOrphans();
+                }
                 Optional<byte[]> task = queue.fetch();
                 backoff = 0;
                 if (task.isPresent()) {
@@ -92,6 +107,8 @@ public final class TaskHost {
             queue.putBack(payload);
             return false;
         }
+        long number = fetchNumber.incrementAndGet();
+        inFlight.put(number, payload);
         workers.execute(() -> {
             try {
                 processor.process(payload, fetchedAt);
@@ -101,20 +118,47 @@ public final class TaskHost {
                 log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
                         settings.queue(), e);
             } finally {
+                inFlight.remove(number);
                 slots.release();
             }
         });
         return true;
     }
 
-    private void putBackLeftovers() {
+    /**
+     * A fetch whose reply was lost to a connection failure may still have moved a task into this
+     * host's processing list. Once Redis answers again, any task there that no slot is running
+     * goes back to the queue.
+     */
+    private void putBackOrphans() {
+        List<byte[]> listed = queue.processing();
+        List<byte[]> running = new ArrayList<>(inFlight.values());
+        for (byte[] payload : listed) {
+            if (!removeOne(running, payload) && queue.putBack(payload)) {
+                log.warn("put a task back on queue {} that a failed fetch had moved without delivering it",
+                        settings.queue());
+            }
+        }
+    }
+
+    private static boolean removeOne(List<byte[]> payloads, byte[] wanted) {
+        for (Iterator<byte[]> each = payloads.iterator(); each.hasNext(); ) {
+            if (Arrays.equals(each.next(), wanted)) {
+                each.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void recoverLeftovers() {
         long backoff = 500;
         while (running) {
             try {
-                long leftovers = queue.putAllBack();
+                int leftovers = recovery.recover(settings.hostId());
                 if (leftovers > 0) {
-                    log.warn("put {} task(s) left in flight by an earlier run of host {} back on queue {}", leftovers,
-                            settings.hostId(), settings.queue());
+                    log.warn("recovered {} task(s) left in flight by an earlier run of host {}", leftovers,
+                            settings.hostId());
                 }
                 return;
             } catch (JedisException e) {

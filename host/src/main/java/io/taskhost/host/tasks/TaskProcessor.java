@@ -1,6 +1,5 @@
 package io.taskhost.host.tasks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.outcomes.Cause;
@@ -9,11 +8,17 @@ import io.taskhost.host.outcomes.OutcomeRecord;
 import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.Route;
 import io.taskhost.host.plugins.RoutingTable;
+import io.taskhost.host.plugins.WorkerClass;
 import io.taskhost.host.queue.TaskQueue;
+import io.taskhost.host.retries.FailureDisposer;
+import io.taskhost.host.retries.FailureDisposer.Disposed;
+import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.retries.TaskEnvelope;
 import io.taskhost.worker.TaskAssignment;
 import io.taskhost.worker.WorkerReport;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,27 +26,33 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** Takes one fetched payload to its recorded outcome: parse, route, run in a worker, record. */
+/** Takes one fetched payload to its recorded outcome: parse, route, run in a worker, dispose, record. */
 final class TaskProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(TaskProcessor.class);
     private static final Duration RECORD_RETRY_MAX = Duration.ofSeconds(5);
+    /** The exit code of a JVM that stopped on {@code -XX:+ExitOnOutOfMemoryError}. */
+    private static final int OUT_OF_MEMORY_EXIT = 3;
 
     private final TaskSettings settings;
     private final PayloadParser parser;
     private final Supplier<RoutingTable> routes;
     private final WorkerLauncher launcher;
     private final OutcomeLog outcomes;
+    private final FailureDisposer disposer;
     private final TaskQueue queue;
+    private final String processingKey;
 
-    TaskProcessor(TaskSettings settings, ObjectMapper mapper, Supplier<RoutingTable> routes, WorkerLauncher launcher,
-                  OutcomeLog outcomes, TaskQueue queue) {
+    TaskProcessor(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
+                  FailureDisposer disposer, TaskQueue queue, String processingKey) {
         this.settings = settings;
-        this.parser = new PayloadParser(mapper, settings.defaultClass());
+        this.parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         this.routes = routes;
         this.launcher = launcher;
         this.outcomes = outcomes;
+        this.disposer = disposer;
         this.queue = queue;
+        this.processingKey = processingKey;
     }
 
     /** @throws InterruptedException if the host stopped it; the payload is back in the queue */
@@ -50,14 +61,15 @@ final class TaskProcessor {
         MDC.put("taskId", id);
         try {
             var attempt = new Attempt(id, fetchedAt);
-            OutcomeRecord outcome;
+            Disposed disposed;
             try {
-                outcome = outcomeOf(attempt, payload);
+                disposed = run(attempt, payload);
             } catch (RuntimeException e) {
                 log.error("task {} hit a taskhost bug; it is dead-lettered so that it is not lost", id, e);
-                outcome = attempt.failed(null, null, Cause.HOST_ERROR, "taskhost failed while handling it: " + e);
+                disposed = disposer.failed(attempt.failed(null, TaskEnvelope.firstRun(payload), null, Cause.HOST_ERROR,
+                        "taskhost failed while handling it: " + e), TaskEnvelope.firstRun(payload), 1, false, false);
             }
-            record(payload, outcome);
+            record(payload, disposed);
         } catch (InterruptedException e) {
             putBack(payload);
             throw e;
@@ -67,46 +79,59 @@ final class TaskProcessor {
         }
     }
 
-    private OutcomeRecord outcomeOf(Attempt attempt, byte[] bytes) throws InterruptedException {
+    private Disposed run(Attempt attempt, byte[] bytes) throws InterruptedException {
         Payload payload;
         try {
             payload = parser.parse(bytes);
         } catch (BadPayloadException e) {
-            return attempt.failed(null, null, Cause.BAD_PAYLOAD, "payload " + e.getMessage());
+            TaskEnvelope envelope = TaskEnvelope.firstRun(bytes);
+            return disposer.failed(attempt.failed(null, envelope, null, Cause.BAD_PAYLOAD, "payload " + e.getMessage()),
+                    envelope, 1, false, false);
         }
+        TaskEnvelope envelope = payload.envelope();
         RoutingTable table = routes.get();
         Route route = table.route(payload.taskClass()).orElse(null);
         if (route == null) {
-            return attempt.failed(payload, null, Cause.UNKNOWN_CLASS, "no plugin provides class \""
-                    + payload.taskClass() + "\"; known classes: " + table.classNames());
+            return disposer.failed(attempt.failed(payload, envelope, null, Cause.UNKNOWN_CLASS, "no plugin provides class \""
+                    + payload.taskClass() + "\"; known classes: " + table.classNames()), envelope, 1, false, false);
         }
         MDC.put("plugin", route.plugin().label());
-        String method = route.worker().operations().get(payload.worker());
-        if (method == null) {
-            return attempt.failed(payload, route, Cause.UNKNOWN_OPERATION, route.worker().javaClass() + " in "
-                    + route.plugin().label() + " has no operation _task_" + payload.worker() + "; its operations: "
-                    + route.worker().operations().keySet());
+        WorkerClass.Operation operation = route.worker().operations().get(payload.worker());
+        if (operation == null) {
+            return disposer.failed(attempt.failed(payload, envelope, route, Cause.UNKNOWN_OPERATION,
+                    route.worker().javaClass() + " in " + route.plugin().label() + " has no operation _task_"
+                            + payload.worker() + "; its operations: " + route.worker().operations().keySet()),
+                    envelope, 1, false, false);
         }
-        var assignment = new TaskAssignment(attempt.id(), 1, payload.taskClass(), payload.worker(),
-                route.worker().javaClass(), method, payload.params(),
-                System.currentTimeMillis() + settings.taskTimeout().toMillis(), null);
+        RunLimits limits = settings.limitsFor(route.plugin().id(), operation.limits());
+        var assignment = new TaskAssignment(attempt.id(), envelope.attempt(), payload.taskClass(), payload.worker(),
+                route.worker().javaClass(), operation.method(), payload.params(),
+                System.currentTimeMillis() + limits.timeout().toMillis(), null);
         WorkerRun run;
         try {
-            run = launcher.run(assignment, route.plugin().cachedJar(), settings.taskTimeout());
+            run = launcher.run(assignment, route.plugin().cachedJar(), List.of("-Xmx" + limits.maxHeap()),
+                    limits.timeout());
         } catch (IOException e) {
-            return attempt.failed(payload, route, Cause.LAUNCH_FAILED, "could not start a worker JVM for "
-                    + route.plugin().cachedJar() + ": " + e.getMessage());
+            OutcomeRecord failed = attempt.failed(payload, envelope, route, Cause.LAUNCH_FAILED,
+                    "could not start a worker JVM for " + route.plugin().cachedJar() + ": " + e.getMessage());
+            return disposer.failed(failed, envelope, limits.maxAttempts(), false, false);
         }
-        return attempt.ran(payload, route, method, run);
+        OutcomeRecord outcome = attempt.ran(payload, route, operation.method(), run, limits.timeout());
+        if (outcome.passed()) {
+            return FailureDisposer.completed(outcome);
+        }
+        boolean unrecoverable = run.report() != null && run.report().unrecoverable();
+        return disposer.failed(outcome, envelope, limits.maxAttempts(), unrecoverable, false);
     }
 
-    private void record(byte[] payload, OutcomeRecord outcome) throws InterruptedException {
+    private void record(byte[] payload, Disposed disposed) throws InterruptedException {
+        OutcomeRecord outcome = disposed.outcome();
         long backoff = 200;
         while (true) {
             try {
-                if (!outcomes.record(payload, outcome)) {
-                    log.warn("task {} was no longer in this host's processing list; its outcome was not recorded again",
-                            outcome.id());
+                if (!outcomes.record(processingKey, payload, outcome, disposed.disposition())) {
+                    log.warn("task {} was no longer in this host's processing list (recovered by another host, or"
+                            + " recorded by an earlier try); its outcome was not recorded again", outcome.id());
                 }
                 logOutcome(outcome);
                 return;
@@ -131,11 +156,11 @@ final class TaskProcessor {
     private static void logOutcome(OutcomeRecord outcome) {
         String task = outcome.worker() == null ? "(unparsed payload)" : outcome.taskClass() + "." + outcome.worker();
         if (outcome.passed()) {
-            log.info("task {} {} passed in {} ms ({} ms from fetch)", outcome.id(), task, outcome.durationMs(),
-                    outcome.totalMs());
+            log.info("task {} {} attempt {} passed in {} ms ({} ms from fetch)", outcome.id(), task, outcome.attempt(),
+                    outcome.durationMs(), outcome.totalMs());
         } else {
-            log.warn("task {} {} failed after {} ms: {}: {}", outcome.id(), task, outcome.totalMs(),
-                    outcome.cause().code(), outcome.reason());
+            log.warn("task {} {} attempt {} failed after {} ms, {}: {}: {}", outcome.id(), task, outcome.attempt(),
+                    outcome.totalMs(), outcome.disposition(), outcome.cause().code(), outcome.reason());
         }
     }
 
@@ -154,25 +179,32 @@ final class TaskProcessor {
             return id;
         }
 
-        OutcomeRecord failed(Payload payload, Route route, Cause cause, String reason) {
-            return outcome(payload, route, null, null, cause, reason);
+        OutcomeRecord failed(Payload payload, TaskEnvelope envelope, Route route, Cause cause, String reason) {
+            return outcome(payload, envelope, route, null, null, cause, reason);
         }
 
-        OutcomeRecord ran(Payload payload, Route route, String method, WorkerRun run) {
+        OutcomeRecord ran(Payload payload, Route route, String method, WorkerRun run, Duration timeout) {
             WorkerReport report = run.report();
+            TaskEnvelope envelope = payload.envelope();
             if (report != null) {
-                return outcome(payload, route, method, run, report.passed() ? null : Cause.EXCEPTION,
+                return outcome(payload, envelope, route, method, run, report.passed() ? null : Cause.EXCEPTION,
                         report.passed() ? null : report.error().type() + ": " + report.error().message());
             }
             if (run.timedOut()) {
-                return outcome(payload, route, method, run, Cause.TIMEOUT, "ran past its limit of "
-                        + settings.taskTimeout() + "; the worker and its child processes were killed");
+                return outcome(payload, envelope, route, method, run, Cause.TIMEOUT, "ran past its limit of " + timeout
+                        + "; the worker and its child processes were killed");
+            }
+            if (run.exitCode() == OUT_OF_MEMORY_EXIT
+                    && run.stderrTail().stream().anyMatch(line -> line.contains("OutOfMemoryError"))) {
+                return outcome(payload, envelope, route, method, run, Cause.OUT_OF_MEMORY, "the worker JVM ran out of"
+                        + " memory; raise its heap with @TaskOptions(maxHeap) or plugin.<id>.worker-max-heap; last"
+                        + " stderr: " + run.stderrTail());
             }
             if (run.exitCode() > 128) {
-                return outcome(payload, route, method, run, Cause.WORKER_KILLED, "the worker JVM was killed by signal "
-                        + (run.exitCode() - 128) + " before it reported; last stderr: " + run.stderrTail());
+                return outcome(payload, envelope, route, method, run, Cause.WORKER_KILLED, "the worker JVM was killed by"
+                        + " signal " + (run.exitCode() - 128) + " before it reported; last stderr: " + run.stderrTail());
             }
-            return outcome(payload, route, method, run, Cause.WORKER_EXIT, "the worker JVM exited with code "
+            return outcome(payload, envelope, route, method, run, Cause.WORKER_EXIT, "the worker JVM exited with code "
                     + run.exitCode() + " before it reported (System.exit in the operation, or a JVM that could not"
                     + " start); last stderr: " + run.stderrTail());
         }
@@ -185,8 +217,8 @@ final class TaskProcessor {
             return run.report() == null ? run.spawnedAt() : run.report().startedAt();
         }
 
-        private OutcomeRecord outcome(Payload payload, Route route, String method, WorkerRun run, Cause cause,
-                                     String reason) {
+        private OutcomeRecord outcome(Payload payload, TaskEnvelope envelope, Route route, String method, WorkerRun run,
+                                      Cause cause, String reason) {
             WorkerReport report = run == null ? null : run.report();
             PluginJar plugin = route == null ? null : route.plugin();
             long now = System.currentTimeMillis();
@@ -195,11 +227,15 @@ final class TaskProcessor {
                     cause == null ? OutcomeRecord.PASSED : OutcomeRecord.FAILED,
                     cause,
                     reason,
+                    null,
+                    null,
+                    null,
                     settings.queue(),
                     settings.hostId(),
                     payload == null ? null : payload.taskClass(),
                     payload == null ? null : payload.worker(),
-                    1,
+                    envelope.attempt(),
+                    envelope.history().isEmpty() ? null : envelope.history(),
                     plugin == null ? null : new OutcomeRecord.PluginRef(plugin.id(), plugin.version(), plugin.sha256(),
                             plugin.source().getFileName().toString()),
                     route == null ? null : route.worker().javaClass(),

@@ -1,13 +1,27 @@
 package io.taskhost.host.tasks;
 
+import io.taskhost.host.retries.RunLimits;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * @param workers       how many tasks run at once
- * @param taskTimeout   how long one operation may run before its worker is killed
- * @param shutdownGrace how long a stopping host waits for running tasks
- * @param fetchTimeout  how long one blocking fetch waits before it is repeated
+ * @param workers         how many tasks run at once
+ * @param limits          the host's defaults for every operation, all fields set
+ * @param pluginLimits    plugin id to the host's overrides for that plugin
+ * @param shutdownGrace   how long a stopping host waits for running tasks
+ * @param fetchTimeout    how long one blocking fetch waits before it is repeated
+ * @param maxPayloadBytes larger payloads are dead-lettered unread
+ * @param maxPayloadDepth deeper JSON nesting is dead-lettered
  */
-public record TaskSettings(String queue, String hostId, String defaultClass, int workers, Duration taskTimeout,
-                           Duration shutdownGrace, Duration fetchTimeout) {
+public record TaskSettings(String queue, String hostId, String defaultClass, int workers, RunLimits limits,
+                           Map<String, RunLimits> pluginLimits, Duration shutdownGrace, Duration fetchTimeout,
+                           int maxPayloadBytes, int maxPayloadDepth) {
+
+    public TaskSettings {
+        pluginLimits = Map.copyOf(pluginLimits);
+    }
+
+    RunLimits limitsFor(String pluginId, RunLimits fromAnnotations) {
+        return fromAnnotations.orElse(pluginLimits.getOrDefault(pluginId, RunLimits.NONE)).orElse(limits);
+    }
 }

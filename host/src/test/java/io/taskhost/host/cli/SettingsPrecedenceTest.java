@@ -24,7 +24,7 @@ class SettingsPrecedenceTest {
         commandLine.registerConverter(Duration.class, new DurationConverter());
         commandLine.setDefaultValueProvider(new SettingsDefaults(environment, file));
         commandLine.parseArgs(args);
-        return run.options.toSettings();
+        return run.options.toSettings(Map.of());
     }
 
     @Test
@@ -55,8 +55,8 @@ class SettingsPrecedenceTest {
         commandLine.registerConverter(Duration.class, new DurationConverter());
         commandLine.setDefaultValueProvider(defaults);
         commandLine.parseArgs();
-        assertEquals("redis://cache.internal:6380/1", run.options.toSettings().redisUrl());
-        assertEquals(Duration.ofMinutes(2), run.options.toSettings().shutdownGrace());
+        assertEquals("redis://cache.internal:6380/1", run.options.toSettings(Map.of()).redisUrl());
+        assertEquals(Duration.ofMinutes(2), run.options.toSettings(Map.of()).shutdownGrace());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.taskhost.host.plugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskhost.host.retries.RunLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class RoutingTableTest {
 
     private static PluginJar jar(String id, String version, String file, String javaClass, String... names) {
-        var worker = new WorkerClass(javaClass, List.of(names), new TreeMap<>(java.util.Map.of("run", "_task_run")));
+        var operations = new TreeMap<String, WorkerClass.Operation>();
+        operations.put("run", new WorkerClass.Operation("_task_run", RunLimits.NONE));
+        var worker = new WorkerClass(javaClass, List.of(names), operations);
         return new PluginJar(id, version, "sha-" + file, Path.of(file), Path.of("/cache/" + file), List.of(worker));
     }
 

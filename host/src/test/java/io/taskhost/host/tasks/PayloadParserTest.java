@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class PayloadParserTest {
 
-    private final PayloadParser parser = new PayloadParser(new ObjectMapper(), "TaskproModel");
+    private final PayloadParser parser = new PayloadParser("TaskproModel", 1 << 20, 64);
 
     private Payload parse(String json) throws BadPayloadException {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8));

@@ -31,7 +31,8 @@ class SeedFormatTasksTest {
     static void startHost() {
         String queueKey = TestHosts.uniqueQueue();
         Path plugins = TestHosts.pluginsDirWith(temp, "taskpro-example.jar", "fixtures.jar");
-        host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins, temp.resolve("cache")));
+        host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins, temp.resolve("cache"),
+                "--max-attempts", "2"));
         queue = new QueueProbe(TestRedis.shared(), queueKey);
     }
 
@@ -91,20 +92,31 @@ class SeedFormatTasksTest {
     }
 
     @Test
-    void aThrowingOperationFailsWithItsExceptionAndIsDeadLettered() {
+    void aThrowingOperationIsRetriedThenDeadLetteredWithItsExceptionAndOriginalPayload() {
         String payload = "{\"worker\":\"fail\",\"class\":\"Fixtures\",\"params\":{\"message\":\"card declined\"}}";
         queue.push(payload);
-        JsonNode failed = queue.awaitOutcome("fail");
-        assertEquals("failed", failed.path("status").asText());
-        assertEquals("exception", failed.path("cause").asText());
-        assertEquals("java.lang.IllegalStateException", failed.path("error").path("type").asText());
-        assertEquals("card declined", failed.path("error").path("message").asText());
-        assertTrue(failed.path("error").path("stackTrace").asText().contains("Fixtures._task_fail"));
-        assertTrue(failed.path("durationMs").isNumber());
-        assertEquals(0, failed.path("exitCode").asInt());
-        String id = failed.path("id").asText();
+        List<JsonNode> attempts = queue.awaitOutcomes("fail", 2);
+
+        JsonNode first = attempts.get(0);
+        assertEquals("failed", first.path("status").asText());
+        assertEquals("exception", first.path("cause").asText());
+        assertEquals("retry_scheduled", first.path("disposition").asText());
+        assertEquals(1, first.path("attempt").asInt());
+        assertEquals("java.lang.IllegalStateException", first.path("error").path("type").asText());
+        assertEquals("card declined", first.path("error").path("message").asText());
+        assertTrue(first.path("error").path("stackTrace").asText().contains("Fixtures._task_fail"));
+        assertTrue(first.path("durationMs").isNumber());
+        assertEquals(0, first.path("exitCode").asInt());
+
+        JsonNode last = attempts.get(1);
+        assertEquals(2, last.path("attempt").asInt());
+        assertEquals("dead_lettered", last.path("disposition").asText());
+        assertTrue(last.path("reason").asText().endsWith("gave up after 2 attempts"), last.path("reason").asText());
+        assertEquals(first.path("id").asText(), last.path("history").get(0).path("id").asText());
+        String id = last.path("id").asText();
         assertTrue(queue.deadIds().contains(id));
-        assertEquals(payload, new String(queue.deadPayload(id), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(payload, new String(queue.deadPayload(id), java.nio.charset.StandardCharsets.UTF_8),
+                "the dead letter keeps the producer's bytes, without taskhost's history");
     }
 
     @Test
@@ -114,7 +126,7 @@ class SeedFormatTasksTest {
         assertEquals("failed", exited.path("status").asText());
         assertEquals("worker_exit", exited.path("cause").asText());
         assertEquals(7, exited.path("exitCode").asInt());
-        assertTrue(queue.deadIds().contains(exited.path("id").asText()));
+        assertTrue(exited.path("reason").asText().contains("exited with code 7"));
     }
 
     private static void assertPassed(JsonNode outcome) {

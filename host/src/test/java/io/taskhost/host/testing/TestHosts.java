@@ -1,12 +1,13 @@
 package io.taskhost.host.testing;
 
 import io.taskhost.host.Host;
+import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.config.HostSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,12 +44,17 @@ public final class TestHosts {
         }
     }
 
-    public static HostSettings settings(TestRedis redis, String queue, Path pluginsDir, Path cacheDir) {
-        return new HostSettings(redis.url(), queue, pluginsDir, 2, "TaskproModel", cacheDir,
-                Path.of(System.getProperty("java.home"), "bin", "java"),
-                List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"),
-                Duration.ofSeconds(60), Duration.ofSeconds(20), 10_000, "host-" + queue, Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+    /**
+     * Settings for a host under test: two slots, short retry backoff, quick rescans; {@code extra}
+     * are more {@code taskhost run} flags, which win over these.
+     */
+    public static HostSettings settings(TestRedis redis, String queue, Path pluginsDir, Path cacheDir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--redis", redis.url(), "--queue", queue,
+                "--plugins-dir", pluginsDir.toString(), "--cache-dir", cacheDir.toString(), "--workers", "2",
+                "--task-timeout", "60s", "--shutdown-grace", "20s", "--host-id", "host-" + queue,
+                "--rescan-interval", "1s", "--retry-backoff", "200ms", "--retry-backoff-max", "1s"));
+        args.addAll(List.of(extra));
+        return HostOptions.parse(args.toArray(String[]::new));
     }
 
     public static Host start(HostSettings settings) {

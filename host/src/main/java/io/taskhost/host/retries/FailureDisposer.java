@@ -1,0 +1,59 @@
+package io.taskhost.host.retries;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.outcomes.Disposition;
+import io.taskhost.host.outcomes.OutcomeRecord;
+import java.time.Clock;
+import java.util.function.DoubleSupplier;
+
+/** Turns a failed attempt into its disposition: a retry carrying the history, or a dead letter. */
+public final class FailureDisposer {
+
+    /** An outcome record that says what became of the task, and the matching Redis move. */
+    public record Disposed(OutcomeRecord outcome, Disposition disposition) {
+    }
+
+    private final RetryPolicy policy;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final DoubleSupplier random;
+
+    public FailureDisposer(RetryPolicy policy, ObjectMapper mapper, Clock clock, DoubleSupplier random) {
+        this.policy = policy;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public static Disposed completed(OutcomeRecord passed) {
+        return new Disposed(passed.disposed("completed", null, null, passed.reason()), new Disposition.Completed());
+    }
+
+    /**
+     * @param immediately put a retry back on the queue now instead of after the backoff, as for
+     *                    a task whose host was lost: it did not fail, it never finished
+     */
+    public Disposed failed(OutcomeRecord outcome, TaskEnvelope envelope, int maxAttempts, boolean unrecoverable,
+                           boolean immediately) {
+        RetryPolicy.Decision decision = policy.decide(outcome.cause().code(), unrecoverable, envelope.attempt(),
+                envelope.deaths(), maxAttempts, random);
+        long now = clock.millis();
+        if (decision instanceof RetryPolicy.Retry retry) {
+            var past = new PastAttempt(outcome.id(), envelope.attempt(), outcome.cause().code(), outcome.reason(),
+                    outcome.host(), now);
+            byte[] next = envelope.next(past, mapper);
+            if (immediately) {
+                return new Disposed(outcome.disposed("requeued", null, null, outcome.reason()),
+                        new Disposition.Requeue(next));
+            }
+            long dueAt = now + retry.delay().toMillis();
+            return new Disposed(outcome.disposed("retry_scheduled", dueAt, null, outcome.reason()),
+                    new Disposition.RetryLater(next, dueAt));
+        }
+        var giveUp = (RetryPolicy.GiveUp) decision;
+        return new Disposed(
+                outcome.disposed("dead_lettered", null, giveUp.quarantined() ? Boolean.TRUE : null,
+                        outcome.reason() + "; " + giveUp.why()),
+                new Disposition.DeadLetter(envelope.original()));
+    }
+}
