@@ -40,7 +40,7 @@ public final class WorkerLauncher {
     private static final Logger stderrLog = LoggerFactory.getLogger("taskhost.worker.stderr");
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
-    private static final int STDERR_TAIL_LINES = 20;
+    private static final int OUTPUT_TAIL_LINES = 20;
 
     private final LaunchSettings settings;
     private final WorkerClasspath classpath;
@@ -67,13 +67,16 @@ public final class WorkerLauncher {
         long spawnedAt = System.currentTimeMillis();
         Process process = processFor(pluginJar, jvmOptions).start();
         var reportJson = new AtomicReference<String>();
-        var stderrTail = new ArrayDeque<String>();
+        var outputTail = new ArrayDeque<String>();
         Map<String, String> context = MDC.getCopyOfContextMap();
         Thread stdout = pump(process.getInputStream(), "stdout", context, line -> WorkerProtocol
-                .reportJson(marker, line).ifPresentOrElse(reportJson::set, () -> stdoutLog.info("{}", line)));
+                .reportJson(marker, line).ifPresentOrElse(reportJson::set, () -> {
+                    stdoutLog.info("{}", line);
+                    remember(outputTail, line);
+                }));
         Thread stderr = pump(process.getErrorStream(), "stderr", context, line -> {
             stderrLog.info("{}", line);
-            remember(stderrTail, line);
+            remember(outputTail, line);
         });
         try {
             writeTask(process.getOutputStream(), input);
@@ -85,8 +88,8 @@ public final class WorkerLauncher {
             stdout.join(OUTPUT_DRAIN.toMillis());
             stderr.join(OUTPUT_DRAIN.toMillis());
             List<String> tail;
-            synchronized (stderrTail) {
-                tail = List.copyOf(stderrTail);
+            synchronized (outputTail) {
+                tail = List.copyOf(outputTail);
             }
             return new WorkerRun(parse(reportJson.get()), process.exitValue(), process.pid(), !exited, spawnedAt, tail);
         } catch (InterruptedException e) {
@@ -161,7 +164,7 @@ public final class WorkerLauncher {
 
     private static void remember(Deque<String> tail, String line) {
         synchronized (tail) {
-            if (tail.size() == STDERR_TAIL_LINES) {
+            if (tail.size() == OUTPUT_TAIL_LINES) {
                 tail.removeFirst();
             }
             tail.addLast(line);

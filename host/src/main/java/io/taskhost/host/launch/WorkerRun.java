@@ -10,8 +10,9 @@ import java.util.List;
  * @param exitCode   the JVM's exit code; above 128 means killed by signal (exitCode - 128)
  * @param timedOut   whether the host killed it for running past its deadline
  * @param spawnedAt  epoch millis when the host started the process
- * @param stderrTail the last lines the worker wrote to stderr, to explain a death
+ * @param outputTail the last lines the worker wrote besides its report (the JVM writes some
+ *                   fatal errors to stdout), to explain a death
  */
 public record WorkerRun(WorkerReport report, int exitCode, long pid, boolean timedOut, long spawnedAt,
-                        List<String> stderrTail) {
+                        List<String> outputTail) {
 }

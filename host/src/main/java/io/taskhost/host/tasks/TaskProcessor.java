@@ -195,18 +195,18 @@ final class TaskProcessor {
                         + "; the worker and its child processes were killed");
             }
             if (run.exitCode() == OUT_OF_MEMORY_EXIT
-                    && run.stderrTail().stream().anyMatch(line -> line.contains("OutOfMemoryError"))) {
+                    && run.outputTail().stream().anyMatch(line -> line.contains("OutOfMemoryError"))) {
                 return outcome(payload, envelope, route, method, run, Cause.OUT_OF_MEMORY, "the worker JVM ran out of"
                         + " memory; raise its heap with @TaskOptions(maxHeap) or plugin.<id>.worker-max-heap; last"
-                        + " stderr: " + run.stderrTail());
+                        + " output: " + run.outputTail());
             }
             if (run.exitCode() > 128) {
                 return outcome(payload, envelope, route, method, run, Cause.WORKER_KILLED, "the worker JVM was killed by"
-                        + " signal " + (run.exitCode() - 128) + " before it reported; last stderr: " + run.stderrTail());
+                        + " signal " + (run.exitCode() - 128) + " before it reported; last output: " + run.outputTail());
             }
             return outcome(payload, envelope, route, method, run, Cause.WORKER_EXIT, "the worker JVM exited with code "
                     + run.exitCode() + " before it reported (System.exit in the operation, or a JVM that could not"
-                    + " start); last stderr: " + run.stderrTail());
+                    + " start); last output: " + run.outputTail());
         }
 
         /** When the operation started, or when its worker was spawned if it never reported. */
