@@ -1,0 +1,59 @@
+package io.taskhost.host.cli;
+
+import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Which Redis and which queue a command works on, as options; each can also come from the
+ * environment or the config file.
+ */
+final class ConnectionOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with settings (keys are option names without dashes: redis=..., queue=...).")
+    Path config;
+
+    @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
+            description = "redis://[user:password@]host:port[/db], or rediss://... for TLS. Default: ${DEFAULT-VALUE}")
+    String redis;
+
+    @Option(names = "--queue", paramLabel = "KEY", defaultValue = "task_queue",
+            description = "The Redis list producers LPUSH to. Default: ${DEFAULT-VALUE}")
+    String queue;
+
+    QueueKeys keys() {
+        try {
+            return new QueueKeys(queue);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "invalid --queue: " + e.getMessage());
+        }
+    }
+
+    RedisClient connect() {
+        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+            throw new ParameterException(command.commandLine(),
+                    "--redis must be a redis:// or rediss:// URL, not " + maskedRedis());
+        }
+        try {
+            return RedisConnector.connect(redis, Duration.ofSeconds(2), 2);
+        } catch (IllegalArgumentException e) {
+            // The parser's message quotes the URL, password included.
+            throw new ParameterException(command.commandLine(), "--redis " + maskedRedis() + " is not a valid URL");
+        }
+    }
+
+    /** The Redis URL with its password hidden, to name it in messages. */
+    String maskedRedis() {
+        return RedisConnector.masked(redis);
+    }
+}
