@@ -21,7 +21,7 @@ final class DeadLetterText {
 
     private static final Set<String> SHOWN_OR_TIMING = Set.of("id", "status", "cause", "reason", "queue", "host",
             "class", "worker", "attempt", "plugin", "javaClass", "method", "error", "fetchedAt", "startedAt",
-            "finishedAt", "durationMs", "totalMs", "pid", "exitCode");
+            "finishedAt", "durationMs", "totalMs", "pid", "exitCode", "disposition", "retryAt", "quarantined", "history");
 
     private DeadLetterText() {
     }
@@ -51,6 +51,13 @@ final class DeadLetterText {
         JsonNode error = record.path("error");
         field(text, "error", value(error, "type").map(type -> type + value(error, "message").map(m -> ": " + m)
                 .orElse("")));
+        field(text, "outcome", value(record, "disposition").map(disposition -> disposition
+                + (record.path("quarantined").asBoolean() ? ", quarantined as poison" : "")));
+        List<String> earlier = new ArrayList<>();
+        record.path("history").forEach(past -> earlier.add("attempt " + past.path("attempt").asText("?") + " on "
+                + past.path("host").asText("?") + ": " + past.path("cause").asText("?") + ": "
+                + shortened(past.path("reason").asText(""))));
+        field(text, "earlier", earlier.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", earlier)));
         List<String> others = new ArrayList<>();
         record.fieldNames().forEachRemaining(name -> {
             if (!SHOWN_OR_TIMING.contains(name)) {

@@ -140,7 +140,7 @@ public final class TaskEnvelope {
         } else {
             int after = skipWhitespaceForwards(payload, valueEnd);
             if (payload[after] == ',') {
-                to = after + 1;
+                to = skipWhitespaceForwards(payload, after + 1);
             }
         }
         var out = new ByteArrayOutputStream(payload.length);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.outcomes.Cause;
+import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
 import io.taskhost.host.outcomes.OutcomeRecord.PluginRef;
@@ -55,7 +56,7 @@ class FailedCommandTest {
     void seedNothingYet() {
         queue = TestHosts.uniqueQueue();
         probe = new QueueProbe(TestRedis.shared(), queue);
-        outcomes = new OutcomeLog(probe.redis(), probe.keys(), HOST, 100, mapper);
+        outcomes = new OutcomeLog(probe.redis(), probe.keys(), 100, mapper);
     }
 
     @AfterEach
@@ -201,14 +202,16 @@ class FailedCommandTest {
     void showKeepsFieldsALaterVersionAddedToTheRecord() throws IOException {
         String id = failedWithException("{\"worker\":\"sync\"}");
         String later = probe.redis().hget(probe.keys().deadRecords(), id).replaceFirst("\\}$",
-                ",\"history\":[{\"attempt\":1,\"cause\":\"timeout\",\"weight\":1.50}]}");
+                ",\"history\":[{\"attempt\":1,\"cause\":\"timeout\",\"host\":\"h1\",\"reason\":\"slow\"}],"
+                        + "\"labels\":{\"weight\":1.50}}");
         probe.redis().hset(probe.keys().deadRecords(), id, later);
 
         Result json = failed("show", id, "--json");
         Result text = failed("show", id);
 
         assertTrue(json.out().startsWith("{\"record\":" + later + ","), json.out());
-        assertTrue(text.out().contains("also      history (see --json)"), text.out());
+        assertTrue(text.out().contains("also      labels (see --json)"), text.out());
+        assertTrue(text.out().contains("earlier   attempt 1 on h1: timeout: slow"), text.out());
     }
 
     @Test
@@ -430,13 +433,14 @@ class FailedCommandTest {
         String id = UUID.randomUUID().toString();
         long finishedAt = FIRST_FAILURE.plusSeconds(60L * seeded++).toEpochMilli();
         boolean ran = error != null;
-        var record = new OutcomeRecord(id, OutcomeRecord.FAILED, cause, reason, queue, HOST, taskClass, worker,
-                ran ? 2 : null, ran ? new PluginRef("taskpro-example", "1.2.0", "db84", "taskpro-example.jar") : null,
+        var record = new OutcomeRecord(id, OutcomeRecord.FAILED, cause, reason, "dead_lettered", null, null, queue,
+                HOST, taskClass, worker, ran ? 2 : null, null, ran ? new PluginRef("taskpro-example", "1.2.0", "db84", "taskpro-example.jar") : null,
                 ran ? "io.taskhost.examples.taskpro.MailTasks" : null, ran ? "_task_" + worker : null, null, error,
                 finishedAt - 759, finishedAt - 26, finishedAt, ran ? 26L : null, 759L, ran ? 7391L : null,
                 ran ? 0 : null);
         probe.redis().lpush(probe.keys().processing(HOST).getBytes(StandardCharsets.UTF_8), payload);
-        assertTrue(outcomes.record(payload, record), "the payload was in the processing list");
+        assertTrue(outcomes.record(probe.keys().processing(HOST), payload, record, new Disposition.DeadLetter(payload)),
+                "the payload was in the processing list");
         return id;
     }
 
