@@ -136,7 +136,7 @@ public final class TaskEnvelope {
         int to = valueEnd;
         int before = skipWhitespaceBackwards(payload, nameAt - 1);
         if (payload[before] == ',') {
-            from = before;
+            from = skipWhitespaceBackwards(payload, before - 1) + 1;
         } else {
             int after = skipWhitespaceForwards(payload, valueEnd);
             if (payload[after] == ',') {
