@@ -107,6 +107,19 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    /** A redis-server binary: the one on the PATH, else the one bundled in the embedded-redis jar. */
+    static Path redisServerBinary() {
+        Path onPath = onPath("redis-server");
+        if (onPath != null) {
+            return onPath;
+        }
+        try {
+            return redis.embedded.core.ExecutableProvider.newJarResourceProvider().get().toPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no redis-server on the PATH and none could be unpacked", e);
+        }
+    }
+
     private static Path onPath(String command) {
         String path = System.getenv("PATH");
         if (path == null) {
