@@ -1,0 +1,115 @@
+package io.taskhost.host.liveness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskhost.host.Host;
+import io.taskhost.host.testing.Eventually;
+import io.taskhost.host.testing.HostProcess;
+import io.taskhost.host.testing.QueueProbe;
+import io.taskhost.host.testing.TestHosts;
+import io.taskhost.host.testing.TestRedis;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hosts killed with SIGKILL: their tasks are recovered, by a restart or by a peer, and none is lost. */
+class HostCrashIT {
+
+    @TempDir
+    Path temp;
+
+    private String[] hostArgs(String queueKey, Path plugins, String hostId, String... extra) {
+        var args = new java.util.ArrayList<>(List.of("--redis", TestRedis.shared().url(), "--queue", queueKey,
+                "--plugins-dir", plugins.toString(), "--cache-dir", temp.resolve("cache-" + hostId).toString(),
+                "--workers", "2", "--host-id", hostId, "--retry-backoff", "200ms"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void aHostKilledInTheMiddleOfABurstLosesNothingWhenItRestarts() throws Exception {
+        int tasks = 200;
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+        try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            for (int seq = 0; seq < tasks; seq++) {
+                queue.push("{\"worker\":\"echo\",\"class\":\"Fixtures\",\"params\":{\"seq\":" + seq + "}}");
+            }
+            HostProcess first = HostProcess.run(temp.resolve("first.log"), hostArgs(queueKey, plugins, "crashy"));
+            List<ProcessHandle> workers;
+            try {
+                Eventually.within(QueueProbe.DEADLINE, "some tasks done and two running",
+                        () -> passedSeqs(queue).size() >= 20 && first.workers().size() >= 2);
+                workers = first.workers();
+                first.kill9();
+            } finally {
+                first.close();
+            }
+            Eventually.within(Duration.ofSeconds(20), "the killed host's workers to exit too",
+                    () -> workers.stream().noneMatch(ProcessHandle::isAlive));
+
+            try (HostProcess second = HostProcess.run(temp.resolve("second.log"), hostArgs(queueKey, plugins, "crashy"))) {
+                Eventually.within(Duration.ofMinutes(3), "all " + tasks + " tasks passed",
+                        () -> passedSeqs(queue).size() == tasks);
+                assertTrue(second.log().contains("recovered"), second.log());
+            }
+            List<JsonNode> lost = queue.outcomes().stream()
+                    .filter(o -> "host_lost".equals(o.path("cause").asText())).toList();
+            assertTrue(!lost.isEmpty(), "the tasks in flight at the kill were recorded as host_lost");
+            lost.forEach(o -> assertEquals("requeued", o.path("disposition").asText()));
+            assertEquals(0, queue.queueLength());
+        }
+    }
+
+    @Test
+    void aPeerRecoversTheTasksOfAHostWhoseHeartbeatExpired() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+        try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            HostProcess doomed = HostProcess.run(temp.resolve("doomed.log"),
+                    hostArgs(queueKey, plugins, "doomed", "--heartbeat-ttl", "2s"));
+            try {
+                for (int seq = 0; seq < 2; seq++) {
+                    queue.push("{\"worker\":\"mark\",\"class\":\"Fixtures\",\"params\":{\"dir\":\"" + temp
+                            + "\",\"seq\":\"slow" + seq + "\",\"millis\":60000}}");
+                }
+                Eventually.within(QueueProbe.DEADLINE, "the doomed host to take both tasks",
+                        () -> queue.redis().llen(queue.keys().processing("doomed")) == 2);
+                doomed.kill9();
+            } finally {
+                doomed.close();
+            }
+            try (Host survivor = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins,
+                    temp.resolve("cache-survivor"), "--host-id", "survivor", "--heartbeat-ttl", "2s", "--shutdown-grace", "0s"))) {
+                List<JsonNode> recovered = queue.awaitOutcomes("mark", 2);
+                for (JsonNode outcome : recovered) {
+                    assertEquals("host_lost", outcome.path("cause").asText());
+                    assertEquals("survivor", outcome.path("host").asText());
+                    assertTrue(outcome.path("reason").asText().contains("doomed"), outcome.toString());
+                }
+                Eventually.within(QueueProbe.DEADLINE, "the doomed host's list emptied and unregistered",
+                        () -> queue.redis().llen(queue.keys().processing("doomed")) == 0
+                                && !queue.redis().hexists(queue.keys().hosts(), "doomed"));
+                Set<String> running = new TreeSet<>();
+                Eventually.within(QueueProbe.DEADLINE, "the survivor runs both, as attempt 2", () -> {
+                    running.clear();
+                    queue.redis().lrange(queue.keys().processing("survivor"), 0, -1)
+                            .forEach(payload -> running.add(payload.contains("\"attempt\":2") ? "attempt 2" : payload));
+                    return running.equals(Set.of("attempt 2"))
+                            && queue.redis().llen(queue.keys().processing("survivor")) == 2;
+                });
+            }
+        }
+    }
+
+    private static List<String> passedSeqs(QueueProbe queue) {
+        return queue.outcomes().stream().filter(o -> "passed".equals(o.path("status").asText()))
+                .map(o -> o.path("result").path("seq").asText()).distinct().toList();
+    }
+}
