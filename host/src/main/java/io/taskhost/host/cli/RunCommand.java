@@ -42,7 +42,14 @@ final class RunCommand implements Callable<Integer> {
         var stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
-        try (Host host = Host.start(settings)) {
+        Host host;
+        try {
+            host = Host.start(settings);
+        } catch (IllegalStateException e) {
+            log.error("cannot start: {}", e.getMessage());
+            return 1;
+        }
+        try (host) {
             stop.await();
             log.info("stop requested; fetching no new tasks, waiting up to {} for running ones", settings.shutdownGrace());
         }
