@@ -10,8 +10,10 @@ import io.taskhost.host.liveness.Heartbeat;
 import io.taskhost.host.liveness.PeerWatch;
 import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
+import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.plugins.PluginsDirectoryWatcher;
+import io.taskhost.host.plugins.SnapshotPublisher;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
@@ -19,6 +21,7 @@ import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.retries.RetryScheduler;
+import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.TaskHost;
 import io.taskhost.host.tasks.TaskSettings;
 import java.io.IOException;
@@ -42,7 +45,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class Host implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Host.class);
-    private static final Duration RETRY_TICK = Duration.ofSeconds(1);
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final Duration PARKED_CHECK = Duration.ofSeconds(5);
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
@@ -51,11 +55,12 @@ public final class Host implements AutoCloseable {
     private final PluginsDirectoryWatcher watcher;
     private final TaskHost tasks;
     private final Heartbeat heartbeat;
+    private final SnapshotPublisher snapshots;
     private final ScheduledExecutorService heartbeatTimer;
     private final ScheduledExecutorService maintenanceTimer;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
-                 PluginsDirectoryWatcher watcher, TaskHost tasks, Heartbeat heartbeat,
+                 PluginsDirectoryWatcher watcher, TaskHost tasks, Heartbeat heartbeat, SnapshotPublisher snapshots,
                  ScheduledExecutorService heartbeatTimer, ScheduledExecutorService maintenanceTimer) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
@@ -64,6 +69,7 @@ public final class Host implements AutoCloseable {
         this.watcher = watcher;
         this.tasks = tasks;
         this.heartbeat = heartbeat;
+        this.snapshots = snapshots;
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
     }
@@ -103,9 +109,8 @@ public final class Host implements AutoCloseable {
             log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
                     e.getMessage());
         }
-        var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(), Clock.systemUTC());
-        var watcher = new PluginsDirectoryWatcher(catalog, settings.rescanInterval());
-        watcher.start();
+        var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(), JarVetting.TRUST_ALL,
+                Clock.systemUTC());
         var launcher = new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.workerJvmOptions(), settings.cacheDir().resolve("work"),
                         LaunchSettings.DEFAULT_ENVIRONMENT),
@@ -118,17 +123,35 @@ public final class Host implements AutoCloseable {
                 settings.maxAttempts());
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
-                settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
+                settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth(),
+                settings.parkUnknownFor());
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
                 new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
-                keys.processing(settings.hostId()));
+                keys.processing(settings.hostId()), Clock.systemUTC());
+        var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
+        var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
+                settings.heartbeatTtl().multipliedBy(2), mapper);
+        catalog.onChange(table -> {
+            parked.release(table);
+            snapshots.publish();
+        });
+        var watcher = new PluginsDirectoryWatcher(catalog, settings.rescanInterval());
+        watcher.start();
 
         ScheduledExecutorService heartbeatTimer = timer("heartbeat");
         long beatMillis = settings.heartbeatTtl().toMillis() / 3;
-        heartbeatTimer.scheduleWithFixedDelay(heartbeat::beat, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+        heartbeatTimer.scheduleWithFixedDelay(() -> {
+            heartbeat.beat();
+            snapshots.publish();
+        }, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         ScheduledExecutorService maintenanceTimer = timer("maintenance");
         var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
-        maintenanceTimer.scheduleWithFixedDelay(retries::moveDue, 0, RETRY_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        maintenanceTimer.scheduleWithFixedDelay(() -> {
+            retries.moveDue();
+            parked.expire();
+        }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        maintenanceTimer.scheduleWithFixedDelay(() -> parked.release(catalog.routes()), PARKED_CHECK.toMillis(),
+                PARKED_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         var peers = new PeerWatch(redis, keys, settings.hostId(), recovery);
         long peerMillis = Math.max(1000, settings.heartbeatTtl().toMillis() / 2);
         maintenanceTimer.scheduleWithFixedDelay(peers::recoverDeadPeers, peerMillis, peerMillis, TimeUnit.MILLISECONDS);
@@ -136,7 +159,8 @@ public final class Host implements AutoCloseable {
         tasks.start();
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
-        return new Host(embedded, url, redis, catalog, watcher, tasks, heartbeat, heartbeatTimer, maintenanceTimer);
+        return new Host(embedded, url, redis, catalog, watcher, tasks, heartbeat, snapshots, heartbeatTimer,
+                maintenanceTimer);
     }
 
     private static ScheduledExecutorService timer(String name) {
@@ -164,6 +188,7 @@ public final class Host implements AutoCloseable {
             maintenanceTimer.shutdownNow();
             heartbeatTimer.shutdownNow();
             heartbeat.release();
+            snapshots.withdraw();
         } finally {
             watcher.close();
             redis.close();

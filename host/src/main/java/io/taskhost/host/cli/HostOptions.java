@@ -90,6 +90,11 @@ public final class HostOptions {
             description = "Larger payloads are dead-lettered unread. Default: ${DEFAULT-VALUE}")
     int maxPayloadBytes;
 
+    @Option(names = "--park-unknown-for", paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long a task for a class no plugin provides waits for one before it is dead-lettered;"
+                    + " 0s dead-letters it at once. Default: ${DEFAULT-VALUE}")
+    Duration parkUnknownFor;
+
     @Option(names = "--max-payload-depth", paramLabel = "N", defaultValue = "64",
             description = "Payloads nested deeper are dead-lettered. Default: ${DEFAULT-VALUE}")
     int maxPayloadDepth;
@@ -148,6 +153,7 @@ public final class HostOptions {
                 heartbeatTtl,
                 maxPayloadBytes,
                 maxPayloadDepth,
+                parkUnknownFor,
                 Duration.ofSeconds(2),
                 rescanInterval);
     }

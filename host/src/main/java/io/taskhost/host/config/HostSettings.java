@@ -37,6 +37,7 @@ public record HostSettings(
         Duration heartbeatTtl,
         int maxPayloadBytes,
         int maxPayloadDepth,
+        Duration parkUnknownFor,
         Duration fetchTimeout,
         Duration rescanInterval) {
 
@@ -53,6 +54,7 @@ public record HostSettings(
         require(positive(retryBackoff) && positive(retryBackoffMax), "retry-backoff and retry-backoff-max must be positive");
         require(heartbeatTtl.toMillis() >= 1000, "heartbeat-ttl must be at least 1s, not " + heartbeatTtl);
         require(!shutdownGrace.isNegative(), "shutdown-grace must not be negative");
+        require(!parkUnknownFor.isNegative(), "park-unknown-for must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
         require(EMBEDDED.matcher(redisUrl).matches() || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
                 "redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not " + redisUrl);

@@ -15,6 +15,15 @@ public sealed interface Disposition {
     record Requeue(byte[] nextPayload) implements Disposition {
     }
 
+    /**
+     * Wait, without an outcome record, for a plugin that provides the task's class.
+     *
+     * @param member the payload behind a unique prefix, so that identical payloads park apart
+     * @param until  epoch millis when it is dead-lettered if no plugin came
+     */
+    record Park(byte[] member, long until) implements Disposition {
+    }
+
     /** Give up: keep the producer's {@code originalPayload} in the dead letters. */
     record DeadLetter(byte[] originalPayload) implements Disposition {
     }

@@ -16,13 +16,23 @@ import redis.clients.jedis.UnifiedJedis;
 public final class OutcomeLog {
 
     private static final byte[] RECORD = """
-            local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
+            local removed
+            if ARGV[9] ~= '' then
+              removed = redis.call('ZREM', KEYS[1], ARGV[9])
+            else
+              removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
+            end
             if removed == 0 then return 0 end
+            local kind = ARGV[5]
+            if kind == 'park' then
+              redis.call('ZADD', KEYS[9], ARGV[7], ARGV[6])
+              redis.call('HINCRBY', KEYS[3], 'parked', 1)
+              return 1
+            end
             redis.call('LPUSH', KEYS[2], ARGV[2])
             redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
             redis.call('HINCRBY', KEYS[3], 'processed', 1)
             redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
-            local kind = ARGV[5]
             if kind == 'retry' then
               redis.call('ZADD', KEYS[7], ARGV[7], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'retried', 1)
@@ -59,6 +69,20 @@ public final class OutcomeLog {
      *         an earlier call whose reply was lost already recorded it), so nothing was written
      */
     public boolean record(String processingKey, byte[] payload, OutcomeRecord outcome, Disposition disposition) {
+        return record(processingKey, NOTHING, payload, outcome, disposition);
+    }
+
+    /**
+     * Takes {@code member} out of the parked set and records what became of its payload.
+     *
+     * @return false when another host released or expired it first
+     */
+    public boolean recordParked(byte[] member, byte[] payload, OutcomeRecord outcome, Disposition disposition) {
+        return record(keys.parked(), member, payload, outcome, disposition);
+    }
+
+    private boolean record(String sourceKey, byte[] parkedMember, byte[] payload, OutcomeRecord outcome,
+                           Disposition disposition) {
         String kind;
         byte[] next = NOTHING;
         String dueAt = "";
@@ -74,15 +98,20 @@ public final class OutcomeLog {
             kind = "dead";
             next = dead.originalPayload();
             deadId = outcome.id();
+        } else if (disposition instanceof Disposition.Park park) {
+            kind = "park";
+            next = park.member();
+            dueAt = Long.toString(park.until());
         } else {
             kind = "completed";
         }
         Object written = redis.eval(RECORD,
-                List.of(bytes(processingKey), bytes(keys.outcomes()), bytes(keys.stats()), bytes(keys.dead()),
+                List.of(bytes(sourceKey), bytes(keys.outcomes()), bytes(keys.stats()), bytes(keys.dead()),
                         bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
-                        bytes(keys.queue())),
-                List.of(payload, json(outcome), bytes(Integer.toString(outcomesKept)), bytes(outcome.status()),
-                        bytes(kind), next, bytes(dueAt), bytes(deadId)));
+                        bytes(keys.queue()), bytes(keys.parked())),
+                List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
+                        bytes(outcome == null ? "" : outcome.status()), bytes(kind), next, bytes(dueAt), bytes(deadId),
+                        parkedMember));
         return Long.valueOf(1).equals(written);
     }
 

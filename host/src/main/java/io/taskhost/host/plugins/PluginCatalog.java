@@ -6,21 +6,24 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What plugins-dir holds, and the routing table built from it. Each rescan looks at every
- * {@code *.jar}: a new or changed file is copied to the cache and trial-loaded; a removed file
- * stops being routable. Tasks already running keep the cached copy they started with.
+ * {@code *.jar}: a new or changed file is copied to the cache, vetted and trial-loaded; a removed
+ * file stops being routable. A replacement that fails leaves the file's previous good version
+ * serving. Tasks already running keep the cached copy they started with.
  */
 public final class PluginCatalog {
 
@@ -32,24 +35,35 @@ public final class PluginCatalog {
     private record FileState(long size, long modifiedMillis) {
     }
 
-    private record Seen(FileState state, PluginJar loaded, String rejection) {
+    /**
+     * @param loaded     the version of this file that passed, if the latest did
+     * @param lastGood   when the latest failed, the earlier version of this file that still serves
+     */
+    private record Seen(FileState state, String sha256, PluginJar loaded, String rejection, PluginJar lastGood) {
+
+        PluginJar serving() {
+            return loaded != null ? loaded : lastGood;
+        }
     }
 
     private final Path directory;
     private final JarCache cache;
     private final PluginInspector inspector;
+    private final JarVetting vetting;
     private final Clock clock;
-    private final Map<Path, Seen> seen = new HashMap<>();
+    private final Map<Path, Seen> seen = new TreeMap<>();
     private final AtomicReference<RoutingTable> routes = new AtomicReference<>(RoutingTable.empty());
+    private final List<Consumer<RoutingTable>> listeners = new ArrayList<>();
 
-    public PluginCatalog(Path directory, Path cacheDirectory, Clock clock) {
-        this(directory, new JarCache(cacheDirectory.resolve("jars")), new PluginInspector(), clock);
+    public PluginCatalog(Path directory, Path cacheDirectory, JarVetting vetting, Clock clock) {
+        this(directory, new JarCache(cacheDirectory.resolve("jars")), new PluginInspector(), vetting, clock);
     }
 
-    PluginCatalog(Path directory, JarCache cache, PluginInspector inspector, Clock clock) {
+    PluginCatalog(Path directory, JarCache cache, PluginInspector inspector, JarVetting vetting, Clock clock) {
         this.directory = directory;
         this.cache = cache;
         this.inspector = inspector;
+        this.vetting = vetting;
         this.clock = clock;
     }
 
@@ -61,7 +75,12 @@ public final class PluginCatalog {
         return directory;
     }
 
-    /** Jars in plugins-dir that could not be loaded, with the reason. */
+    /** Called with the new table after every change, on the thread that rescanned. */
+    public synchronized void onChange(Consumer<RoutingTable> listener) {
+        listeners.add(listener);
+    }
+
+    /** Jars in plugins-dir whose latest version could not be loaded, with the reason. */
     public synchronized Map<Path, String> rejected() {
         Map<Path, String> rejected = new TreeMap<>();
         seen.forEach((path, entry) -> {
@@ -70,6 +89,14 @@ public final class PluginCatalog {
             }
         });
         return rejected;
+    }
+
+    /** Rescans until no file is still being written, or {@code limit} has passed: for a start-up. */
+    public void rescanSettled(Duration limit) {
+        long until = System.nanoTime() + limit.toNanos();
+        while (rescan() && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(QUIET_PERIOD.toNanos() / 2);
+        }
     }
 
     /**
@@ -97,8 +124,9 @@ public final class PluginCatalog {
                 deferred = true;
                 continue;
             }
-            seen.put(file.getKey(), load(file.getKey(), file.getValue()));
-            changed = true;
+            Seen after = load(file.getKey(), file.getValue(), before == null ? null : before.serving());
+            seen.put(file.getKey(), after);
+            changed |= before == null || !Objects.equals(before.serving(), after.serving());
         }
         if (changed) {
             publish();
@@ -106,34 +134,85 @@ public final class PluginCatalog {
         return deferred;
     }
 
-    private Seen load(Path source, FileState state) {
+    private Seen load(Path source, FileState state, PluginJar previous) {
+        String sha256 = null;
         try {
-            PluginJar jar = inspector.inspect(source, cache.put(source));
+            JarCache.CachedJar cached = cache.put(source);
+            sha256 = cached.sha256();
+            if (previous != null && previous.sha256().equals(sha256)) {
+                return new Seen(state, sha256, previous, null, null);
+            }
+            Optional<String> distrust = vetting.rejection(directory, source, cached.path(), sha256);
+            if (distrust.isPresent()) {
+                throw new PluginRejectedException(source, distrust.get());
+            }
+            PluginJar jar = inspector.inspect(source, cached);
             log.info("plugin jar {} loaded: {} sha256 {} with classes {}", source.getFileName(), jar.label(),
                     jar.sha256(), jar.workers().stream().map(w -> w.names() + " " + w.operations().keySet()).toList());
-            return new Seen(state, jar, null);
+            return new Seen(state, sha256, jar, null, null);
         } catch (PluginRejectedException e) {
-            log.error("plugin jar rejected: {}", e.getMessage());
-            return new Seen(state, null, e.getMessage());
+            return rejected(state, sha256, e.getMessage(), previous);
         } catch (IOException e) {
-            log.error("plugin jar {} could not be read or cached: {}", source.getFileName(), e.toString());
-            return new Seen(state, null, e.toString());
+            return rejected(state, sha256, source.getFileName() + ": cannot be read or cached: " + e, previous);
         } catch (RuntimeException e) {
             log.error("plugin jar {} could not be inspected", source.getFileName(), e);
-            return new Seen(state, null, e.toString());
+            return rejected(state, sha256, source.getFileName() + ": could not be inspected: " + e, previous);
         }
     }
 
+    private static Seen rejected(FileState state, String sha256, String reason, PluginJar previous) {
+        if (previous != null) {
+            log.error("plugin jar rejected: {}; the previous version {} (sha256 {}) keeps serving", reason,
+                    previous.label(), previous.sha256());
+        } else {
+            log.error("plugin jar rejected: {}", reason);
+        }
+        return new Seen(state, sha256, null, reason, previous);
+    }
+
     private void publish() {
-        List<PluginJar> loaded = seen.values().stream().map(Seen::loaded).filter(jar -> jar != null).toList();
-        RoutingTable table = RoutingTable.of(loaded, conflict -> log.warn("plugin conflict: {}", conflict));
+        List<PluginJar> serving = seen.values().stream().map(Seen::serving).filter(Objects::nonNull).toList();
+        RoutingTable table = RoutingTable.of(serving, conflict -> log.warn("plugin conflict: {}", conflict));
         routes.set(table);
         log.info("routing table: {} plugin(s), classes {}", table.plugins().size(), table.classNames());
+        for (Consumer<RoutingTable> listener : listeners) {
+            try {
+                listener.accept(table);
+            } catch (RuntimeException e) {
+                log.warn("a routing-table listener failed", e);
+            }
+        }
+    }
+
+    /** Every jar seen and what became of it. */
+    public synchronized CatalogSnapshot snapshot(String host) {
+        RoutingTable table = routes.get();
+        List<CatalogSnapshot.JarStatus> jars = new ArrayList<>();
+        seen.forEach((path, entry) -> {
+            String file = path.getFileName().toString();
+            if (entry.rejection() != null) {
+                PluginJar serving = entry.lastGood();
+                jars.add(new CatalogSnapshot.JarStatus(file, entry.sha256(), null, null, CatalogSnapshot.REJECTED,
+                        entry.rejection(), serving == null ? null : serving.label() + " sha256 " + serving.sha256(),
+                        List.of()));
+                return;
+            }
+            PluginJar jar = entry.loaded();
+            boolean active = table.plugins().contains(jar);
+            jars.add(new CatalogSnapshot.JarStatus(file, jar.sha256(), jar.id(), jar.version(),
+                    active ? CatalogSnapshot.ACTIVE : CatalogSnapshot.SUPERSEDED,
+                    active ? null : "a higher version of plugin " + jar.id() + " is active", null, classes(jar)));
+        });
+        return new CatalogSnapshot(host, clock.millis(), directory.toString(), jars, table.conflicts());
+    }
+
+    private static List<CatalogSnapshot.ClassStatus> classes(PluginJar jar) {
+        return jar.workers().stream().map(worker -> new CatalogSnapshot.ClassStatus(worker.javaClass(), worker.names(),
+                List.copyOf(worker.operations().keySet()))).toList();
     }
 
     private Map<Path, FileState> listJars() {
         Map<Path, FileState> jars = new HashMap<>();
-        Set<Path> unreadable = new HashSet<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = file.getFileName().toString();
@@ -146,14 +225,13 @@ public final class PluginCatalog {
                         jars.put(file, new FileState(attributes.size(), attributes.lastModifiedTime().toMillis()));
                     }
                 } catch (IOException e) {
-                    unreadable.add(file);
+                    log.warn("cannot read plugin jar {}; skipping it for now", file);
                 }
             }
         } catch (IOException e) {
             log.error("cannot list plugins-dir {}: {}; keeping the current plugins", directory, e.toString());
-            seen.keySet().forEach(path -> jars.put(path, seen.get(path).state()));
+            seen.forEach((path, entry) -> jars.put(path, entry.state()));
         }
-        unreadable.forEach(file -> log.warn("cannot read plugin jar {}; skipping it for now", file));
         return jars;
     }
 }

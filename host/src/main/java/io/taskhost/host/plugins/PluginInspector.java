@@ -174,7 +174,15 @@ final class PluginInspector {
         names.add(type.getSimpleName());
         TaskClass aliases = type.getAnnotation(TaskClass.class);
         if (aliases != null) {
-            names.addAll(List.of(aliases.value()));
+            for (String alias : aliases.value()) {
+                if (alias.isBlank() || alias.indexOf('.') >= 0) {
+                    log.warn("{}: @TaskClass(\"{}\") on {} is ignored: a task class name is not empty and has no"
+                            + " dots, which payloads reserve for Java class names", source.getFileName(), alias,
+                            type.getName());
+                } else {
+                    names.add(alias);
+                }
+            }
         }
         return Optional.of(new WorkerClass(type.getName(), List.copyOf(names), operations));
     }

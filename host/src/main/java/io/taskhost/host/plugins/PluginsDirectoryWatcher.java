@@ -7,7 +7,6 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +39,7 @@ public final class PluginsDirectoryWatcher implements AutoCloseable {
 
     /** Loads what plugins-dir holds, waiting briefly for files still being written, then watches. */
     public void start() {
-        long settleUntil = System.nanoTime() + STARTUP_SETTLE_LIMIT.toNanos();
-        while (catalog.rescan() && System.nanoTime() < settleUntil) {
-            LockSupport.parkNanos(SETTLE.toNanos());
-        }
+        catalog.rescanSettled(STARTUP_SETTLE_LIMIT);
         thread.start();
     }
 

@@ -24,14 +24,16 @@ public final class RoutingTable {
 
     private final Map<String, Route> routes;
     private final List<PluginJar> plugins;
+    private final List<String> conflicts;
 
-    private RoutingTable(Map<String, Route> routes, List<PluginJar> plugins) {
+    private RoutingTable(Map<String, Route> routes, List<PluginJar> plugins, List<String> conflicts) {
         this.routes = routes;
         this.plugins = plugins;
+        this.conflicts = conflicts;
     }
 
     public static RoutingTable empty() {
-        return new RoutingTable(Map.of(), List.of());
+        return new RoutingTable(Map.of(), List.of(), List.of());
     }
 
     /**
@@ -39,13 +41,18 @@ public final class RoutingTable {
      * Plugin-Version wins, then the later file name. Of two plugins that claim one {@code class}
      * name, the plugin id that sorts first wins. Each such choice is reported to {@code conflicts}.
      */
-    static RoutingTable of(Collection<PluginJar> loaded, Consumer<String> conflicts) {
+    static RoutingTable of(Collection<PluginJar> loaded, Consumer<String> onConflict) {
+        List<String> conflicts = new ArrayList<>();
+        Consumer<String> report = conflict -> {
+            conflicts.add(conflict);
+            onConflict.accept(conflict);
+        };
         Map<String, PluginJar> byId = new TreeMap<>();
         for (PluginJar jar : loaded) {
             byId.merge(jar.id(), jar, (a, b) -> {
                 PluginJar winner = newer(a, b);
                 PluginJar loser = winner == a ? b : a;
-                conflicts.accept("plugin " + jar.id() + ": " + winner.source().getFileName() + " (" + winner.version()
+                report.accept("plugin " + jar.id() + ": " + winner.source().getFileName() + " (" + winner.version()
                         + ") supersedes " + loser.source().getFileName() + " (" + loser.version() + ")");
                 return winner;
             });
@@ -56,13 +63,13 @@ public final class RoutingTable {
                 for (String name : worker.names()) {
                     Route existing = routes.putIfAbsent(name, new Route(jar, worker));
                     if (existing != null) {
-                        conflicts.accept("class name " + name + " is claimed by " + existing.plugin().source().getFileName()
+                        report.accept("class name " + name + " is claimed by " + existing.plugin().source().getFileName()
                                 + " and " + jar.source().getFileName() + "; " + existing.plugin().id() + " keeps it");
                     }
                 }
             }
         }
-        return new RoutingTable(Map.copyOf(routes), List.copyOf(byId.values()));
+        return new RoutingTable(Map.copyOf(routes), List.copyOf(byId.values()), List.copyOf(conflicts));
     }
 
     private static PluginJar newer(PluginJar a, PluginJar b) {
@@ -79,6 +86,11 @@ public final class RoutingTable {
 
     public SortedSet<String> classNames() {
         return new TreeSet<>(routes.keySet());
+    }
+
+    /** How each clash between two jars or two plugins was settled. */
+    public List<String> conflicts() {
+        return conflicts;
     }
 
     /** The active plugins, one per plugin id. */

@@ -52,6 +52,16 @@ public record QueueKeys(String queue) {
         return tagged("retry");
     }
 
+    /** Tasks for a class no plugin provides yet: a sorted set of id-prefixed payloads scored by give-up time. */
+    public String parked() {
+        return tagged("parked");
+    }
+
+    /** What host {@code hostId} made of its plugins-dir (JSON): a string with a TTL, renewed with the heartbeat. */
+    public String plugins(String hostId) {
+        return tagged("plugins:" + hostId);
+    }
+
     /** Host id to what the host said about itself at start (JSON): a hash of every host that may hold tasks. */
     public String hosts() {
         return tagged("hosts");

@@ -26,6 +26,10 @@ final class PayloadParser {
         this.maxBytes = maxBytes;
     }
 
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
     Payload parse(byte[] bytes) throws BadPayloadException {
         if (bytes.length > maxBytes) {
             throw new BadPayloadException("larger than the cap of " + maxBytes + " bytes (" + bytes.length + ")");

@@ -6,6 +6,7 @@ import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,11 +48,11 @@ public final class TaskHost {
     private volatile boolean running;
 
     public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                    FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey) {
+                    FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey, Clock clock) {
         this.settings = settings;
         this.queue = queue;
         this.recovery = recovery;
-        this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey);
+        this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock);
         this.slots = new Semaphore(settings.workers());
         var threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.workers(), runnable -> {

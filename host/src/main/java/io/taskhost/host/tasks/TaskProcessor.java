@@ -3,6 +3,7 @@ package io.taskhost.host.tasks;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.outcomes.Cause;
+import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
 import io.taskhost.host.plugins.PluginJar;
@@ -17,7 +18,9 @@ import io.taskhost.host.retries.TaskEnvelope;
 import io.taskhost.worker.TaskAssignment;
 import io.taskhost.worker.WorkerReport;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -42,9 +45,10 @@ final class TaskProcessor {
     private final FailureDisposer disposer;
     private final TaskQueue queue;
     private final String processingKey;
+    private final Clock clock;
 
     TaskProcessor(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                  FailureDisposer disposer, TaskQueue queue, String processingKey) {
+                  FailureDisposer disposer, TaskQueue queue, String processingKey, Clock clock) {
         this.settings = settings;
         this.parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         this.routes = routes;
@@ -53,6 +57,7 @@ final class TaskProcessor {
         this.disposer = disposer;
         this.queue = queue;
         this.processingKey = processingKey;
+        this.clock = clock;
     }
 
     /** @throws InterruptedException if the host stopped it; the payload is back in the queue */
@@ -92,6 +97,14 @@ final class TaskProcessor {
         RoutingTable table = routes.get();
         Route route = table.route(payload.taskClass()).orElse(null);
         if (route == null) {
+            if (isJavaClassName(payload.taskClass())) {
+                return disposer.failed(attempt.failed(payload, envelope, null, Cause.UNKNOWN_CLASS, "\""
+                        + payload.taskClass() + "\" is a Java class name; a payload can only name a task class that a"
+                        + " loaded plugin declares: " + table.classNames()), envelope, 1, false, false);
+            }
+            if (!settings.parkUnknownFor().isZero()) {
+                return new Disposed(null, ParkedTasks.park(bytes, ParkedTasks.until(clock, settings.parkUnknownFor())));
+            }
             return disposer.failed(attempt.failed(payload, envelope, null, Cause.UNKNOWN_CLASS, "no plugin provides class \""
                     + payload.taskClass() + "\"; known classes: " + table.classNames()), envelope, 1, false, false);
         }
@@ -131,12 +144,17 @@ final class TaskProcessor {
             try {
                 if (!outcomes.record(processingKey, payload, outcome, disposed.disposition())) {
                     log.warn("task {} was no longer in this host's processing list (recovered by another host, or"
-                            + " recorded by an earlier try); its outcome was not recorded again", outcome.id());
+                            + " recorded by an earlier try); its outcome was not recorded again", MDC.get("taskId"));
                 }
-                logOutcome(outcome);
+                if (disposed.disposition() instanceof Disposition.Park park) {
+                    log.info("task {} parked until {}: no plugin provides its class yet", MDC.get("taskId"),
+                            Instant.ofEpochMilli(park.until()));
+                } else {
+                    logOutcome(outcome);
+                }
                 return;
             } catch (JedisException e) {
-                log.warn("cannot record the outcome of task {} ({}); retrying in {} ms", outcome.id(), e.getMessage(),
+                log.warn("cannot record the outcome of task {} ({}); retrying in {} ms", MDC.get("taskId"), e.getMessage(),
                         backoff);
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, RECORD_RETRY_MAX.toMillis());
@@ -151,6 +169,11 @@ final class TaskProcessor {
             log.warn("could not put an interrupted task back ({}); it stays in the processing list until the next start",
                     e.getMessage());
         }
+    }
+
+    /** Plugins declare simple names and aliases without dots; a dotted name can only mean a Java class. */
+    private static boolean isJavaClassName(String taskClass) {
+        return taskClass.indexOf('.') >= 0;
     }
 
     private static void logOutcome(OutcomeRecord outcome) {

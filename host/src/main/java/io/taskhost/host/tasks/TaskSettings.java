@@ -12,10 +12,11 @@ import java.util.Map;
  * @param fetchTimeout    how long one blocking fetch waits before it is repeated
  * @param maxPayloadBytes larger payloads are dead-lettered unread
  * @param maxPayloadDepth deeper JSON nesting is dead-lettered
+ * @param parkUnknownFor  how long a task for a class no plugin provides waits for one; zero dead-letters it at once
  */
 public record TaskSettings(String queue, String hostId, String defaultClass, int workers, RunLimits limits,
                            Map<String, RunLimits> pluginLimits, Duration shutdownGrace, Duration fetchTimeout,
-                           int maxPayloadBytes, int maxPayloadDepth) {
+                           int maxPayloadBytes, int maxPayloadDepth, Duration parkUnknownFor) {
 
     public TaskSettings {
         pluginLimits = Map.copyOf(pluginLimits);

@@ -45,14 +45,15 @@ public final class TestHosts {
     }
 
     /**
-     * Settings for a host under test: two slots, short retry backoff, quick rescans; {@code extra}
+     * Settings for a host under test: two slots, short retry backoff, quick rescans, no parking; {@code extra}
      * are more {@code taskhost run} flags, which win over these.
      */
     public static HostSettings settings(TestRedis redis, String queue, Path pluginsDir, Path cacheDir, String... extra) {
         List<String> args = new ArrayList<>(List.of("--redis", redis.url(), "--queue", queue,
                 "--plugins-dir", pluginsDir.toString(), "--cache-dir", cacheDir.toString(), "--workers", "2",
                 "--task-timeout", "60s", "--shutdown-grace", "20s", "--host-id", "host-" + queue,
-                "--rescan-interval", "1s", "--retry-backoff", "200ms", "--retry-backoff-max", "1s"));
+                "--rescan-interval", "1s", "--retry-backoff", "200ms", "--retry-backoff-max", "1s",
+                "--park-unknown-for", "0s"));
         args.addAll(List.of(extra));
         return HostOptions.parse(args.toArray(String[]::new));
     }
