@@ -120,6 +120,16 @@ class SeedFormatTasksTest {
     }
 
     @Test
+    void aWorkerSeesOnlyAMinimalEnvironmentNeverTheHostsSecrets() {
+        queue.push("{\"worker\":\"environment\",\"class\":\"Fixtures\"}");
+        JsonNode environment = queue.awaitOutcome("environment").path("result");
+        var names = new java.util.TreeSet<String>();
+        environment.fieldNames().forEachRemaining(names::add);
+        assertTrue(java.util.Set.of("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR").containsAll(names), names.toString());
+        assertTrue(System.getenv().size() > names.size(), "the host itself has more variables than it passes on");
+    }
+
+    @Test
     void aWorkerThatCallsSystemExitFailsWithItsExitCode() {
         queue.push("{\"worker\":\"exit\",\"class\":\"Fixtures\",\"params\":{\"code\":7}}");
         JsonNode exited = queue.awaitOutcome("exit");
