@@ -187,8 +187,9 @@ public final class TaskHost {
      */
     public void stop() throws InterruptedException {
         running = false;
-        fetcher.join(settings.fetchTimeout().plusSeconds(10).toMillis());
+        // Wakes a fetcher waiting for a free slot; a blocking fetch in progress is not disturbed by it.
         fetcher.interrupt();
+        fetcher.join(settings.fetchTimeout().plusSeconds(10).toMillis());
         workers.shutdown();
         if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("tasks still running after the grace period of {}; killing their workers and requeueing them",
