@@ -56,7 +56,10 @@ public final class RedisConnector {
     public static String describe(Throwable failure) {
         var text = new StringBuilder(String.valueOf(failure.getMessage()));
         for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(": ").append(cause.getMessage());
+            // Wrappers often repeat their cause's message; once is enough.
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
         }
         return text.toString();
     }
