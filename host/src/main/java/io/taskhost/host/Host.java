@@ -83,7 +83,8 @@ public final class Host implements AutoCloseable {
         }
         RedisClient redis = null;
         try {
-            redis = RedisConnector.connect(url, settings.fetchTimeout(), settings.workers() + 4);
+            redis = RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
+                    settings.workers() + 4);
             return start(settings, embedded, url, redis);
         } catch (IOException | RuntimeException e) {
             if (redis != null) {
@@ -107,7 +108,7 @@ public final class Host implements AutoCloseable {
             heartbeat.claim(mapper);
         } catch (JedisException e) {
             log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
-                    e.getMessage());
+                    RedisConnector.describe(e));
         }
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(), JarVetting.TRUST_ALL,
                 Clock.systemUTC());

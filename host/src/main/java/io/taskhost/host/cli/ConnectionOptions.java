@@ -2,6 +2,7 @@ package io.taskhost.host.cli;
 
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +28,18 @@ final class ConnectionOptions {
             description = "redis://[user:password@]host:port[/db], or rediss://... for TLS. Default: ${DEFAULT-VALUE}")
     String redis;
 
+    @Option(names = "--redis-truststore", paramLabel = "FILE",
+            description = "PKCS12 or JKS truststore a rediss:// connection trusts. Default: the JVM's truststore")
+    Path redisTruststore;
+
+    @Option(names = "--redis-truststore-password", paramLabel = "SECRET",
+            description = "Password of --redis-truststore, if it has one.")
+    String redisTruststorePassword;
+
+    @Option(names = "--redis-ca-cert", paramLabel = "FILE",
+            description = "PEM CA certificate a rediss:// connection trusts, instead of a truststore.")
+    Path redisCaCert;
+
     @Option(names = "--queue", paramLabel = "KEY", defaultValue = "task_queue",
             description = "The Redis list producers LPUSH to. Default: ${DEFAULT-VALUE}")
     String queue;
@@ -44,11 +57,26 @@ final class ConnectionOptions {
             throw new ParameterException(command.commandLine(),
                     "--redis must be a redis:// or rediss:// URL, not " + maskedRedis());
         }
+        RedisSecurity security = security();
+        if (security.trustsOwnCertificates() && !redis.startsWith("rediss://")) {
+            throw new ParameterException(command.commandLine(),
+                    "--redis-truststore and --redis-ca-cert apply only to a rediss:// URL, not " + maskedRedis());
+        }
         try {
-            return RedisConnector.connect(redis, Duration.ofSeconds(2), 2);
+            return RedisConnector.connect(redis, security, Duration.ofSeconds(2), 2);
+        } catch (IllegalStateException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
         } catch (IllegalArgumentException e) {
             // The parser's message quotes the URL, password included.
             throw new ParameterException(command.commandLine(), "--redis " + maskedRedis() + " is not a valid URL");
+        }
+    }
+
+    private RedisSecurity security() {
+        try {
+            return RedisSecurity.of(redisTruststore, redisTruststorePassword, redisCaCert);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "invalid TLS options: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.retries.RunLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,6 +26,18 @@ public final class HostOptions {
             description = "redis://[user:password@]host:port[/db], rediss://... for TLS, or embedded[:PORT] to start a"
                     + " bundled redis-server (on a free port without PORT). Default: ${DEFAULT-VALUE}")
     String redis;
+
+    @Option(names = "--redis-truststore", paramLabel = "FILE",
+            description = "PKCS12 or JKS truststore a rediss:// connection trusts. Default: the JVM's truststore")
+    Path redisTruststore;
+
+    @Option(names = "--redis-truststore-password", paramLabel = "SECRET",
+            description = "Password of --redis-truststore, if it has one.")
+    String redisTruststorePassword;
+
+    @Option(names = "--redis-ca-cert", paramLabel = "FILE",
+            description = "PEM CA certificate a rediss:// connection trusts, instead of a truststore.")
+    Path redisCaCert;
 
     @Option(names = "--queue", paramLabel = "KEY", defaultValue = "task_queue",
             description = "The Redis list producers LPUSH to. Default: ${DEFAULT-VALUE}")
@@ -133,6 +146,7 @@ public final class HostOptions {
     HostSettings toSettings(Map<String, RunLimits> pluginLimits) {
         return new HostSettings(
                 redis,
+                RedisSecurity.of(redisTruststore, redisTruststorePassword, redisCaCert),
                 queue,
                 pluginsDir.toAbsolutePath(),
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers,

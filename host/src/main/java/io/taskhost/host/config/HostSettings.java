@@ -1,5 +1,7 @@
 package io.taskhost.host.config;
 
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.retries.RunLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +15,12 @@ import java.util.regex.Pattern;
  * each setting with its flag, environment variable and default.
  *
  * @param redisUrl     {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
+ * @param redisSecurity whom a {@code rediss://} connection trusts; its {@code toString} masks the password
  * @param pluginLimits plugin id to the host's overrides for that plugin's operations
  */
 public record HostSettings(
         String redisUrl,
+        RedisSecurity redisSecurity,
         String queue,
         Path pluginsDir,
         int workers,
@@ -57,7 +61,10 @@ public record HostSettings(
         require(!parkUnknownFor.isNegative(), "park-unknown-for must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
         require(EMBEDDED.matcher(redisUrl).matches() || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
-                "redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not " + redisUrl);
+                "redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not "
+                        + RedisConnector.masked(redisUrl));
+        require(!redisSecurity.trustsOwnCertificates() || redisUrl.startsWith("rediss://"),
+                "redis-truststore and redis-ca-cert apply only to a rediss:// redis URL");
         RunLimits.heap(workerMaxHeap);
         workerJvmOptions = List.copyOf(workerJvmOptions);
         pluginLimits = Map.copyOf(pluginLimits);

@@ -23,7 +23,12 @@ public final class QueueProbe implements AutoCloseable {
     private final QueueKeys keys;
 
     public QueueProbe(TestRedis server, String queue) {
-        this.redis = server.client();
+        this(server.client(), queue);
+    }
+
+    /** Over a client the test built itself, a TLS one for instance; {@link #close()} closes it. */
+    public QueueProbe(RedisClient redis, String queue) {
+        this.redis = redis;
         this.keys = new QueueKeys(queue);
     }
 

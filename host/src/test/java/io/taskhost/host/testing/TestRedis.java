@@ -120,7 +120,7 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
-    private static Path onPath(String command) {
+    static Path onPath(String command) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
