@@ -21,11 +21,13 @@ final class ConnectionOptions {
     CommandSpec command;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file with settings (keys are option names without dashes: redis=..., queue=...).")
+            description = "Properties file with settings: keys are option names without dashes (redis=..., queue=...,"
+                    + " plugins-dir=...), and plugin.<id>.<setting> for one plugin's limits.")
     Path config;
 
     @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
-            description = "redis://[user:password@]host:port[/db], or rediss://... for TLS. Default: ${DEFAULT-VALUE}")
+            description = "redis://[user:password@]host:port[/db], or rediss://... for TLS; `run` also takes"
+                    + " embedded[:PORT], a bundled redis-server (on a free port without PORT). Default: ${DEFAULT-VALUE}")
     String redis;
 
     @Option(names = "--redis-truststore", paramLabel = "FILE",
@@ -72,7 +74,7 @@ final class ConnectionOptions {
         }
     }
 
-    private RedisSecurity security() {
+    RedisSecurity security() {
         try {
             return RedisSecurity.of(redisTruststore, redisTruststorePassword, redisCaCert);
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.config.HostSettings;
-import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.retries.RunLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The settings of a host, as options; each can also come from the environment or the config file. */
@@ -18,30 +18,8 @@ public final class HostOptions {
 
     static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file with settings (keys are option names without dashes: queue=..., plugins-dir=...).")
-    Path config;
-
-    @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
-            description = "redis://[user:password@]host:port[/db], rediss://... for TLS, or embedded[:PORT] to start a"
-                    + " bundled redis-server (on a free port without PORT). Default: ${DEFAULT-VALUE}")
-    String redis;
-
-    @Option(names = "--redis-truststore", paramLabel = "FILE",
-            description = "PKCS12 or JKS truststore a rediss:// connection trusts. Default: the JVM's truststore")
-    Path redisTruststore;
-
-    @Option(names = "--redis-truststore-password", paramLabel = "SECRET",
-            description = "Password of --redis-truststore, if it has one.")
-    String redisTruststorePassword;
-
-    @Option(names = "--redis-ca-cert", paramLabel = "FILE",
-            description = "PEM CA certificate a rediss:// connection trusts, instead of a truststore.")
-    Path redisCaCert;
-
-    @Option(names = "--queue", paramLabel = "KEY", defaultValue = "task_queue",
-            description = "The Redis list producers LPUSH to. Default: ${DEFAULT-VALUE}")
-    String queue;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins-dir",
             description = "Watched directory of plugin jars. Default: ${DEFAULT-VALUE}")
@@ -145,9 +123,9 @@ public final class HostOptions {
     /** @param pluginLimits the host's per-plugin overrides, from the config file's {@code plugin.<id>.*} keys */
     HostSettings toSettings(Map<String, RunLimits> pluginLimits) {
         return new HostSettings(
-                redis,
-                RedisSecurity.of(redisTruststore, redisTruststorePassword, redisCaCert),
-                queue,
+                connection.redis,
+                connection.security(),
+                connection.queue,
                 pluginsDir.toAbsolutePath(),
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers,
                 defaultClass,
