@@ -3,6 +3,7 @@ package io.taskhost.host.plugins;
 import io.taskhost.host.plugins.TrustSettings.PermissionMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a plugin jar may be loaded at all, before PF4J reads it: no other user may be able
- * to change plugins-dir or the jar, and the jar's SHA-256 must be on the allowlist if there is one.
+ * to change plugins-dir or the jar, the jar's SHA-256 must be on the allowlist if there is one, and
+ * its signer must be trusted if a keystore is configured.
  */
 final class JarTrust {
 
@@ -20,19 +22,31 @@ final class JarTrust {
 
     private final PermissionMode permissionMode;
     private final Set<String> allowedSha256;
+    private final Optional<TrustedSigners> signers;
     private final PathPermissions pathPermissions;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** @throws IllegalArgumentException naming the keystore, if one is configured and cannot be used */
     JarTrust(TrustSettings settings) {
         this.permissionMode = settings.permissions();
         this.allowedSha256 = settings.allowedSha256();
+        this.signers = settings.keystore().map(keystore -> trustedSigners(keystore, settings));
         this.pathPermissions = new PathPermissions(System.getProperty("user.name"));
+    }
+
+    private static TrustedSigners trustedSigners(Path keystore, TrustSettings settings) {
+        char[] password = settings.keystorePassword();
+        try {
+            return TrustedSigners.load(keystore, password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     /**
      * @param directory  plugins-dir
      * @param sourceJar  the jar in plugins-dir
-     * @param cachedCopy the copy that would be loaded and run
+     * @param cachedCopy the copy that would be loaded and run; its content is what gets verified
      * @param sha256     the cached copy's SHA-256, lowercase hex
      * @return empty if the jar may be loaded, else why not and what to do about it
      */
@@ -51,6 +65,6 @@ final class JarTrust {
             return Optional.of("jar sha256 " + sha256 + " is not in the allowlist (" + size + " allowed digest"
                     + (size == 1 ? "" : "s") + "); add it to the allowlist if you trust this jar");
         }
-        return Optional.empty();
+        return signers.flatMap(trusted -> trusted.rejection(cachedCopy));
     }
 }

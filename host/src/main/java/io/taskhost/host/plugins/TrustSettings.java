@@ -4,21 +4,28 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * What a plugin jar must satisfy before the host loads it.
  *
- * @param permissions   what to do when plugins-dir or a jar in it is writable by others or owned by
- *                      someone else
- * @param allowedSha256 the only jar digests the host accepts, lowercase hex; empty means any digest
+ * @param permissions      what to do when plugins-dir or a jar in it is writable by others or owned by
+ *                         someone else
+ * @param allowedSha256    the only jar digests the host accepts, lowercase hex; empty means any digest
+ * @param keystore         when present, every jar must be signed by a certificate that is, or chains to,
+ *                         a trusted certificate entry of this PKCS12 or JKS keystore (its type is detected)
+ * @param keystorePassword the keystore's password; empty when there is none. It is never logged and
+ *                         not part of {@link #toString()}
  */
-public record TrustSettings(PermissionMode permissions, Set<String> allowedSha256) {
+public record TrustSettings(PermissionMode permissions, Set<String> allowedSha256, Optional<Path> keystore,
+                            char[] keystorePassword) {
 
     /** How seriously unsafe file permissions are taken. */
     public enum PermissionMode {
@@ -32,12 +39,19 @@ public record TrustSettings(PermissionMode permissions, Set<String> allowedSha25
 
     public TrustSettings {
         Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(keystore, "keystore");
         allowedSha256 = Set.copyOf(allowedSha256.stream().map(TrustSettings::sha256).toList());
+        keystorePassword = keystorePassword == null ? new char[0] : keystorePassword.clone();
     }
 
-    /** Strict permissions and no allowlist. */
+    /** Strict permissions, no allowlist and no signatures required. */
     public static TrustSettings defaults() {
-        return new TrustSettings(PermissionMode.STRICT, Set.of());
+        return new TrustSettings(PermissionMode.STRICT, Set.of(), Optional.empty(), null);
+    }
+
+    @Override
+    public char[] keystorePassword() {
+        return keystorePassword.clone();
     }
 
     /**
@@ -72,5 +86,23 @@ public record TrustSettings(PermissionMode permissions, Set<String> allowedSha25
                     + " anything after # is a comment)");
         }
         return lower;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TrustSettings that && permissions == that.permissions
+                && allowedSha256.equals(that.allowedSha256) && keystore.equals(that.keystore)
+                && Arrays.equals(keystorePassword, that.keystorePassword);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(permissions, allowedSha256, keystore);
+    }
+
+    @Override
+    public String toString() {
+        return "TrustSettings[permissions=" + permissions + ", allowedSha256=" + allowedSha256.size() + " digest(s)"
+                + ", keystore=" + keystore.map(Path::toString).orElse("none") + "]";
     }
 }

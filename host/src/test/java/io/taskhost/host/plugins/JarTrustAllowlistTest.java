@@ -72,12 +72,13 @@ class JarTrustAllowlistTest {
 
     @Test
     void aBadDigestInTheSettingsIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new TrustSettings(PermissionMode.STRICT, Set.of("abc")));
+        assertThrows(IllegalArgumentException.class, () -> new TrustSettings(PermissionMode.STRICT, Set.of("abc"),
+                Optional.empty(), null));
     }
 
     /** Permissions only warn here, so that these tests do not depend on the umask. */
     private Optional<String> check(Set<String> allowed) {
-        var settings = new TrustSettings(PermissionMode.WARN, allowed);
+        var settings = new TrustSettings(PermissionMode.WARN, allowed, Optional.empty(), null);
         return new JarTrust(settings).rejection(jar.getParent(), jar, cached.path(), cached.sha256());
     }
 }

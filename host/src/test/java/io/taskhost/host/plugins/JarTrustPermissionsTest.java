@@ -108,7 +108,7 @@ class JarTrustPermissionsTest {
     }
 
     private static TrustSettings settings(PermissionMode mode) {
-        return new TrustSettings(mode, Set.of());
+        return new TrustSettings(mode, Set.of(), Optional.empty(), null);
     }
 
     private Optional<String> check(PermissionMode mode) throws IOException {
