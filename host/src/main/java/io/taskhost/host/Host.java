@@ -110,8 +110,8 @@ public final class Host implements AutoCloseable {
             log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
                     RedisConnector.describe(e));
         }
-        var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(), JarVetting.TRUST_ALL,
-                Clock.systemUTC());
+        var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
+                JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
         var launcher = new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.workerJvmOptions(), settings.cacheDir().resolve("work"),
                         LaunchSettings.DEFAULT_ENVIRONMENT),

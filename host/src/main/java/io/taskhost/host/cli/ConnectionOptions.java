@@ -74,7 +74,7 @@ final class ConnectionOptions {
         }
     }
 
-    RedisSecurity security() {
+    private RedisSecurity security() {
         try {
             return RedisSecurity.of(redisTruststore, redisTruststorePassword, redisCaCert);
         } catch (IllegalArgumentException e) {

@@ -1,13 +1,19 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.plugins.TrustSettings;
+import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.retries.RunLimits;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -86,6 +92,24 @@ public final class HostOptions {
                     + " 0s dead-letters it at once. Default: ${DEFAULT-VALUE}")
     Duration parkUnknownFor;
 
+    @Option(names = "--plugin-permissions", paramLabel = "MODE", defaultValue = "strict",
+            description = "strict: refuse a plugins-dir or jar that others can write to or that another user owns,"
+                    + " saying how to fix it; warn: load it and log a warning. Default: ${DEFAULT-VALUE}")
+    String pluginPermissions;
+
+    @Option(names = "--plugin-allowlist", paramLabel = "FILE",
+            description = "Load only jars whose SHA-256 is listed in FILE, one per line (# comments).")
+    Path pluginAllowlist;
+
+    @Option(names = "--plugin-keystore", paramLabel = "FILE",
+            description = "Load only jars signed (jarsigner) by a certificate trusted in this PKCS12 or JKS keystore.")
+    Path pluginKeystore;
+
+    @Option(names = "--plugin-keystore-password", paramLabel = "SECRET",
+            description = "Password of --plugin-keystore; prefer TASKHOST_PLUGIN_KEYSTORE_PASSWORD or the config"
+                    + " file, which other users cannot read with ps.")
+    String pluginKeystorePassword;
+
     @Option(names = "--max-payload-depth", paramLabel = "N", defaultValue = "64",
             description = "Payloads nested deeper are dead-lettered. Default: ${DEFAULT-VALUE}")
     int maxPayloadDepth;
@@ -124,7 +148,7 @@ public final class HostOptions {
     HostSettings toSettings(Map<String, RunLimits> pluginLimits) {
         return new HostSettings(
                 connection.redis,
-                connection.security(),
+                RedisSecurity.of(connection.redisTruststore, connection.redisTruststorePassword, connection.redisCaCert),
                 connection.queue,
                 pluginsDir.toAbsolutePath(),
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers,
@@ -146,8 +170,26 @@ public final class HostOptions {
                 maxPayloadBytes,
                 maxPayloadDepth,
                 parkUnknownFor,
+                pluginTrust(),
                 Duration.ofSeconds(2),
                 rescanInterval);
+    }
+
+    private TrustSettings pluginTrust() {
+        TrustSettings.PermissionMode mode = switch (pluginPermissions.trim().toLowerCase(Locale.ROOT)) {
+            case "strict" -> TrustSettings.PermissionMode.STRICT;
+            case "warn" -> TrustSettings.PermissionMode.WARN;
+            default -> throw new IllegalArgumentException("plugin-permissions must be strict or warn, not "
+                    + pluginPermissions);
+        };
+        Set<String> allowlist;
+        try {
+            allowlist = pluginAllowlist == null ? Set.of() : TrustSettings.readAllowlist(pluginAllowlist.toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("plugin-allowlist " + pluginAllowlist + " cannot be read: " + e, e);
+        }
+        return new TrustSettings(mode, allowlist, Optional.ofNullable(pluginKeystore).map(Path::toAbsolutePath),
+                pluginKeystorePassword == null ? null : pluginKeystorePassword.toCharArray());
     }
 
     private static String hostname() {

@@ -45,6 +45,8 @@ final class RunCommand implements Callable<Integer> {
         Host host;
         try {
             host = Host.start(settings);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
         } catch (IllegalStateException e) {
             log.error("cannot start: {}", e.getMessage());
             return 1;

@@ -2,6 +2,7 @@ package io.taskhost.host.config;
 
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisSecurity;
+import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.retries.RunLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
  * @param redisUrl     {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
  * @param redisSecurity whom a {@code rediss://} connection trusts; its {@code toString} masks the password
  * @param pluginLimits plugin id to the host's overrides for that plugin's operations
+ * @param pluginTrust  what a plugin jar must satisfy before it is loaded
  */
 public record HostSettings(
         String redisUrl,
@@ -42,6 +44,7 @@ public record HostSettings(
         int maxPayloadBytes,
         int maxPayloadDepth,
         Duration parkUnknownFor,
+        TrustSettings pluginTrust,
         Duration fetchTimeout,
         Duration rescanInterval) {
 

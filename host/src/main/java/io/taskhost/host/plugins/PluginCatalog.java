@@ -32,7 +32,8 @@ public final class PluginCatalog {
     /** A file that changed this recently may still be being written; it waits for a later rescan. */
     private static final Duration QUIET_PERIOD = Duration.ofMillis(400);
 
-    private record FileState(long size, long modifiedMillis) {
+    /** {@code changedMillis} is the inode change time, which a chmod or chown moves: a fixed jar is vetted again. */
+    private record FileState(long size, long modifiedMillis, long changedMillis) {
     }
 
     /**
@@ -211,6 +212,14 @@ public final class PluginCatalog {
                 List.copyOf(worker.operations().keySet()))).toList();
     }
 
+    private static long changedMillis(Path file) throws IOException {
+        try {
+            return ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
     private Map<Path, FileState> listJars() {
         Map<Path, FileState> jars = new HashMap<>();
         try (Stream<Path> files = Files.list(directory)) {
@@ -222,7 +231,8 @@ public final class PluginCatalog {
                 try {
                     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
                     if (attributes.isRegularFile()) {
-                        jars.put(file, new FileState(attributes.size(), attributes.lastModifiedTime().toMillis()));
+                        jars.put(file, new FileState(attributes.size(), attributes.lastModifiedTime().toMillis(),
+                                changedMillis(file)));
                     }
                 } catch (IOException e) {
                     log.warn("cannot read plugin jar {}; skipping it for now", file);
