@@ -141,6 +141,39 @@ class HotLoadingTest {
         }
     }
 
+    @Test
+    void aJarWhoseClassesFailToLoadIsRejectedWithTheMissingClass() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = Files.createDirectories(temp.resolve("plugins"));
+        PluginJarBuilder.plugin("broken-deps", "1.0.0")
+                .source("com.example.deps.Invoice", """
+                        package com.example.deps;
+
+                        public record Invoice(long id) {
+                        }
+                        """)
+                .source("com.example.deps.Billing", """
+                        package com.example.deps;
+
+                        import io.taskhost.api.TaskWorker;
+                        import org.pf4j.Extension;
+
+                        @Extension
+                        public class Billing implements TaskWorker {
+                            public String _task_bill(Invoice invoice) {
+                                return "billed " + invoice.id();
+                            }
+                        }
+                        """)
+                .leaveOut("com.example.deps.Invoice")
+                .buildInto(plugins, "broken-deps.jar");
+        try (Host host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins, temp.resolve("c")))) {
+            String rejection = host.catalog().rejected().get(plugins.resolve("broken-deps.jar"));
+            assertTrue(rejection != null && rejection.contains("com/example/deps/Invoice"), String.valueOf(rejection));
+            assertTrue(host.catalog().routes().route("Billing").isEmpty());
+        }
+    }
+
     private static void awaitRoutable(Host host, String taskClass, String version) {
         Eventually.within(ROUTABLE, taskClass + " " + version + " routable", () -> host.catalog().routes()
                 .route(taskClass).map(route -> route.plugin().version().equals(version)).orElse(false));

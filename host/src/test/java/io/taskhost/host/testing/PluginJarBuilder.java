@@ -31,6 +31,7 @@ public final class PluginJarBuilder {
     private final String version;
     private final Map<String, String> sources = new LinkedHashMap<>();
     private boolean indexExtensions = true;
+    private final java.util.Set<String> leftOut = new java.util.HashSet<>();
 
     private PluginJarBuilder(String pluginId, String version) {
         this.pluginId = pluginId;
@@ -50,6 +51,12 @@ public final class PluginJarBuilder {
     /** Compiles without pf4j's annotation processor, as a misconfigured build on JDK 23+ does. */
     public PluginJarBuilder withoutExtensionIndex() {
         indexExtensions = false;
+        return this;
+    }
+
+    /** Compiles {@code className} but leaves it out of the jar, as a forgotten dependency would be. */
+    public PluginJarBuilder leaveOut(String className) {
+        leftOut.add(className.replace('.', '/') + ".class");
         return this;
     }
 
@@ -97,6 +104,9 @@ public final class PluginJarBuilder {
         try (OutputStream out = Files.newOutputStream(jar); var jarOut = new JarOutputStream(out, manifest);
              Stream<Path> files = Files.walk(classes)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                if (leftOut.contains(classes.relativize(file).toString().replace(File.separatorChar, '/'))) {
+                    continue;
+                }
                 jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
                 Files.copy(file, jarOut);
                 jarOut.closeEntry();
