@@ -181,6 +181,11 @@ public final class Host implements AutoCloseable {
         return catalog;
     }
 
+    /** How many tasks this host is running now. */
+    public int inFlight() {
+        return tasks.inFlight();
+    }
+
     /** Stops fetching, lets running tasks finish within the grace period, and releases everything. */
     @Override
     public void close() throws InterruptedException, IOException {

@@ -63,6 +63,11 @@ public final class TaskHost {
         this.fetcher = new Thread(this::fetchLoop, "fetcher");
     }
 
+    /** How many tasks this host is running now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
     /** Puts back what this host id left in flight last time, then starts fetching. */
     public void start() {
         running = true;
