@@ -15,6 +15,7 @@ import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.plugins.PluginsDirectoryWatcher;
 import io.taskhost.host.plugins.SnapshotPublisher;
 import io.taskhost.host.queue.EmbeddedRedis;
+import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.TaskQueue;
@@ -128,7 +129,7 @@ public final class Host implements AutoCloseable {
                 settings.parkUnknownFor());
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
                 new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
-                keys.processing(settings.hostId()), Clock.systemUTC());
+                keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys));
         var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
         var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
                 settings.heartbeatTtl().multipliedBy(2), mapper);
@@ -179,6 +180,11 @@ public final class Host implements AutoCloseable {
 
     public PluginCatalog catalog() {
         return catalog;
+    }
+
+    /** Whether {@code taskhost pause} has stopped this host's fetching. */
+    public boolean isPaused() {
+        return tasks.isPaused();
     }
 
     /** How many tasks this host is running now. */

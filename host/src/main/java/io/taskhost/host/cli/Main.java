@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code bin/taskhost}: the command line of taskhost. */
 @Command(name = "taskhost", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the tasks of a Redis list, each in a fresh JVM, from hot-loaded PF4J plugin jars.",
-        subcommands = {RunCommand.class, PluginsCommand.class, FailedCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, EnqueueCommand.class, PauseCommands.Pause.class,
+                PauseCommands.Resume.class, PluginsCommand.class, FailedCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

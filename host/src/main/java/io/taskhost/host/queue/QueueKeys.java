@@ -62,6 +62,16 @@ public record QueueKeys(String queue) {
         return tagged("plugins:" + hostId);
     }
 
+    /** Present while every host of this queue is paused: a string. */
+    public String paused() {
+        return tagged("paused");
+    }
+
+    /** Present while host {@code hostId} is paused: a string. */
+    public String paused(String hostId) {
+        return tagged("paused:" + hostId);
+    }
+
     /** Host id to what the host said about itself at start (JSON): a hash of every host that may hold tasks. */
     public String hosts() {
         return tagged("hosts");

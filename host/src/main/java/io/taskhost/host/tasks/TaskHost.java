@@ -4,6 +4,7 @@ import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.RoutingTable;
+import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public final class TaskHost {
 
     private static final Logger log = LoggerFactory.getLogger(TaskHost.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
 
     private final TaskSettings settings;
     private final TaskQueue queue;
@@ -45,11 +47,15 @@ public final class TaskHost {
     private final Thread fetcher;
     private final Map<Long, byte[]> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong fetchNumber = new AtomicLong();
+    private final PauseFlags pauseFlags;
     private volatile boolean running;
+    private volatile boolean wasPaused;
 
     public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                    FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey, Clock clock) {
+                    FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey, Clock clock,
+                    PauseFlags pauseFlags) {
         this.settings = settings;
+        this.pauseFlags = pauseFlags;
         this.queue = queue;
         this.recovery = recovery;
         this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock);
@@ -88,6 +94,9 @@ public final class TaskHost {
                 if (backoff > 0) {
                     putBackOrphans();
                 }
+                if (paused()) {
+                    continue;
+                }
                 Optional<byte[]> task = queue.fetch();
                 backoff = 0;
                 if (task.isPresent()) {
@@ -106,6 +115,23 @@ public final class TaskHost {
                 }
             }
         }
+    }
+
+    /** Checked before each fetch; a paused host looks again every second, which costs nothing to speak of. */
+    private boolean paused() {
+        boolean paused = pauseFlags.isPaused(settings.hostId());
+        if (paused != wasPaused) {
+            log.info(paused ? "paused: fetching nothing new until taskhost resume" : "resumed: fetching again");
+            wasPaused = paused;
+        }
+        if (paused) {
+            pause(PAUSED_CHECK.toMillis());
+        }
+        return paused;
+    }
+
+    public boolean isPaused() {
+        return wasPaused;
     }
 
     private boolean handOff(byte[] payload, long fetchedAt) {

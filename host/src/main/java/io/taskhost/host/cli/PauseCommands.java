@@ -1,0 +1,80 @@
+package io.taskhost.host.cli;
+
+import io.taskhost.host.queue.PauseFlags;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** {@code taskhost pause} and {@code taskhost resume}: stop and restart fetching without stopping hosts. */
+final class PauseCommands {
+
+    private PauseCommands() {
+    }
+
+    abstract static class Switch implements Callable<Integer> {
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Option(names = "--host", paramLabel = "ID", description = "Only this host; without it, every host of the queue.")
+        String host;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (RedisClient redis = connection.connect()) {
+                flip(new PauseFlags(redis, connection.keys()), Optional.ofNullable(host));
+            } catch (JedisException e) {
+                spec.commandLine().getErr().println("Redis at " + connection.maskedRedis() + " failed: "
+                        + e.getMessage());
+                return 3;
+            }
+            spec.commandLine().getOut().printf("%s %s of queue %s%n", done(),
+                    host == null ? "every host" : "host " + host, connection.keys().queue());
+            return 0;
+        }
+
+        abstract void flip(PauseFlags flags, Optional<String> host);
+
+        abstract String done();
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Stop fetching: hosts finish what they run and take nothing new until resumed; they notice"
+                    + " within about a second.",
+            footerHeading = "%nExit codes:%n", footer = "  0  done%n  2  usage error%n  3  Redis unreachable or failing")
+    static final class Pause extends Switch {
+        @Override
+        void flip(PauseFlags flags, Optional<String> host) {
+            flags.pause(host);
+        }
+
+        @Override
+        String done() {
+            return "paused";
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Start fetching again after taskhost pause. Resuming all hosts does not lift a pause of one.",
+            footerHeading = "%nExit codes:%n", footer = "  0  done%n  2  usage error%n  3  Redis unreachable or failing")
+    static final class Resume extends Switch {
+        @Override
+        void flip(PauseFlags flags, Optional<String> host) {
+            flags.resume(host);
+        }
+
+        @Override
+        String done() {
+            return "resumed";
+        }
+    }
+}

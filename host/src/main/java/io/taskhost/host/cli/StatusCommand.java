@@ -1,0 +1,60 @@
+package io.taskhost.host.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.status.QueueStatus;
+import io.taskhost.host.status.StatusReader;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** {@code taskhost status}: the queue and its hosts at a glance. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Queue depth, retries, parked and dead tasks, counters, and each host: alive, paused, in flight,"
+                + " plugins.",
+        footerHeading = "%nExit codes:%n", footer = "  0  done%n  2  usage error%n  3  Redis unreachable or failing")
+final class StatusCommand implements Callable<Integer> {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--json", description = "Print the status as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        QueueStatus status;
+        try (RedisClient redis = connection.connect()) {
+            status = new StatusReader(redis, connection.keys(), MAPPER).read();
+        } catch (JedisException e) {
+            spec.commandLine().getErr().println("Redis at " + connection.maskedRedis() + " failed: " + e.getMessage());
+            return 3;
+        }
+        if (json) {
+            out.println(MAPPER.writeValueAsString(status));
+            return 0;
+        }
+        out.printf("queue %s%s: %d waiting, %d retrying, %d parked, %d dead%n", status.queue(),
+                status.paused() ? " (paused)" : "", status.waiting(), status.retrying(), status.parked(), status.dead());
+        out.printf("counters: %s%n", status.counters().isEmpty() ? "none yet" : status.counters());
+        if (status.hosts().isEmpty()) {
+            out.println("no hosts registered");
+        }
+        for (QueueStatus.HostStatus host : status.hosts()) {
+            out.printf("host %s: %s%s, %d in flight, plugins %s%n", host.id(), host.alive() ? "alive" : "gone",
+                    host.paused() ? ", paused" : "", host.inFlight(), host.plugins());
+        }
+        return 0;
+    }
+}
