@@ -2,7 +2,6 @@ package io.taskhost.host.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.QueueProbe;
