@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -96,7 +98,7 @@ public final class PluginCatalog {
     public void rescanSettled(Duration limit) {
         long until = System.nanoTime() + limit.toNanos();
         while (rescan() && System.nanoTime() < until) {
-            java.util.concurrent.locks.LockSupport.parkNanos(QUIET_PERIOD.toNanos() / 2);
+            LockSupport.parkNanos(QUIET_PERIOD.toNanos() / 2);
         }
     }
 
@@ -214,7 +216,7 @@ public final class PluginCatalog {
 
     private static long changedMillis(Path file) throws IOException {
         try {
-            return ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
+            return ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             return 0;
         }
