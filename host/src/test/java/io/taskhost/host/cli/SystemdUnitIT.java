@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,11 @@ class SystemdUnitIT {
             run(List.of("apt-get", "install", "-y", "-qq", "systemd"));
             systemdAnalyze = onPath("systemd-analyze");
         }
+    }
+
+    /** Per test rather than in {@code @BeforeAll}, so that the reports count the tests as skipped, with the reason. */
+    @BeforeEach
+    void requireSystemdAnalyze() {
         Assumptions.assumeTrue(systemdAnalyze != null, "systemd-analyze is not installed and could not be"
                 + " (that needs root and apt-get): install systemd to check the unit");
     }
