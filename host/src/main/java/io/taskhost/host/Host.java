@@ -23,6 +23,7 @@ import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.retries.RetryScheduler;
 import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.TaskHost;
+import io.taskhost.host.tasks.TaskMetrics;
 import io.taskhost.host.tasks.TaskSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,7 +129,7 @@ public final class Host implements AutoCloseable {
                 settings.parkUnknownFor());
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
                 new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
-                keys.processing(settings.hostId()), Clock.systemUTC());
+                keys.processing(settings.hostId()), Clock.systemUTC(), TaskMetrics.NONE);
         var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
         var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
                 settings.heartbeatTtl().multipliedBy(2), mapper);
