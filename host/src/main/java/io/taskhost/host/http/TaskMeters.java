@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * Task counters and timers in a Micrometer registry. Only names the routing table vouched for
- * become label values: a task that never reached an operation counts under plugin and operation
- * {@code none}, so producers cannot create new time series by making up class or worker names.
+ * become label values: a task routed to no plugin counts under plugin {@code none}, one that
+ * reached no operation under operation {@code none}, so producers cannot create new time series by
+ * making up class or worker names.
  */
 final class TaskMeters implements TaskMetrics {
 
@@ -45,9 +46,8 @@ final class TaskMeters implements TaskMetrics {
 
     @Override
     public void recorded(OutcomeRecord outcome) {
-        boolean ranOperation = outcome.method() != null;
-        String plugin = ranOperation ? outcome.plugin().id() : NONE;
-        String operation = ranOperation ? outcome.taskClass() + "." + outcome.worker() : NONE;
+        String plugin = outcome.plugin() == null ? NONE : outcome.plugin().id();
+        String operation = outcome.method() == null ? NONE : outcome.taskClass() + "." + outcome.worker();
         String result = outcome.passed() ? OutcomeRecord.PASSED : outcome.cause().code();
         Counter.builder("taskhost.tasks")
                 .description("Task outcomes recorded by this host: passed or the failure's cause, and what became of"
