@@ -48,11 +48,12 @@ final class HealthCheck {
 
     private Check plugins() {
         int active = catalog.routes().plugins().size();
-        int rejected = catalog.rejected().size();
-        String detail = active + " active plugin(s)" + (rejected == 0 ? "" : ", " + rejected + " rejected jar(s)");
-        if (active == 0) {
-            detail += "; no task can run until a plugin jar in " + catalog.directory() + " loads";
+        if (active > 0) {
+            return new Check(true, active + " active plugin(s)");
         }
-        return new Check(active > 0, detail);
+        // Only here, where it explains a failure: the catalog's lock may wait for a rescan in progress.
+        int rejected = catalog.rejected().size();
+        return new Check(false, "0 active plugin(s), " + rejected + " rejected jar(s); no task can run until a plugin"
+                + " jar in " + catalog.directory() + " loads");
     }
 }
