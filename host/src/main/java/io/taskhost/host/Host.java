@@ -3,6 +3,9 @@ package io.taskhost.host;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.http.HostMetrics;
+import io.taskhost.host.http.HttpEndpoint;
+import io.taskhost.host.http.ObservedHost;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.launch.WorkerLauncher;
@@ -24,11 +27,15 @@ import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.retries.RetryScheduler;
 import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.TaskHost;
+import io.taskhost.host.tasks.TaskMetrics;
 import io.taskhost.host.tasks.TaskSettings;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,10 +66,11 @@ public final class Host implements AutoCloseable {
     private final SnapshotPublisher snapshots;
     private final ScheduledExecutorService heartbeatTimer;
     private final ScheduledExecutorService maintenanceTimer;
+    private final HttpEndpoint http;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, Heartbeat heartbeat, SnapshotPublisher snapshots,
-                 ScheduledExecutorService heartbeatTimer, ScheduledExecutorService maintenanceTimer) {
+                 ScheduledExecutorService heartbeatTimer, ScheduledExecutorService maintenanceTimer, HttpEndpoint http) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -73,6 +81,7 @@ public final class Host implements AutoCloseable {
         this.snapshots = snapshots;
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
+        this.http = http;
     }
 
     public static Host start(HostSettings settings) throws IOException {
@@ -85,7 +94,7 @@ public final class Host implements AutoCloseable {
         RedisClient redis = null;
         try {
             redis = RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
-                    settings.workers() + 4);
+                    settings.workers() + 4 + (settings.httpPort() == 0 ? 0 : HttpEndpoint.THREADS));
             return start(settings, embedded, url, redis);
         } catch (IOException | RuntimeException e) {
             if (redis != null) {
@@ -100,6 +109,7 @@ public final class Host implements AutoCloseable {
 
     private static Host start(HostSettings settings, EmbeddedRedis embedded, String url, RedisClient redis)
             throws IOException {
+        Instant startedAt = Instant.now();
         Files.createDirectories(settings.pluginsDir());
         Files.createDirectories(settings.cacheDir().resolve("work"));
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -127,9 +137,11 @@ public final class Host implements AutoCloseable {
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
                 settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth(),
                 settings.parkUnknownFor());
+        HostMetrics metrics = settings.httpPort() == 0 ? null : new HostMetrics(settings.queue());
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
                 new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
-                keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys));
+                keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys),
+                metrics == null ? TaskMetrics.NONE : metrics.tasks());
         var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
         var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
                 settings.heartbeatTtl().multipliedBy(2), mapper);
@@ -137,6 +149,17 @@ public final class Host implements AutoCloseable {
             parked.release(table);
             snapshots.publish();
         });
+        HttpEndpoint http = null;
+        if (metrics != null) {
+            try {
+                http = HttpEndpoint.start(settings.httpBind(), settings.httpPort(), metrics,
+                        new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, startedAt), mapper,
+                        Clock.systemUTC());
+            } catch (RuntimeException e) {
+                heartbeat.release();
+                throw e;
+            }
+        }
         var watcher = new PluginsDirectoryWatcher(catalog, settings.rescanInterval());
         watcher.start();
 
@@ -162,7 +185,7 @@ public final class Host implements AutoCloseable {
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
         return new Host(embedded, url, redis, catalog, watcher, tasks, heartbeat, snapshots, heartbeatTimer,
-                maintenanceTimer);
+                maintenanceTimer, http);
     }
 
     private static ScheduledExecutorService timer(String name) {
@@ -192,6 +215,11 @@ public final class Host implements AutoCloseable {
         return tasks.inFlight();
     }
 
+    /** Where the HTTP endpoint listens; empty when it is off, as it is unless {@code --http-port} is set. */
+    public Optional<InetSocketAddress> httpAddress() {
+        return Optional.ofNullable(http).map(HttpEndpoint::address);
+    }
+
     /** Stops fetching, lets running tasks finish within the grace period, and releases everything. */
     @Override
     public void close() throws InterruptedException, IOException {
@@ -202,6 +230,9 @@ public final class Host implements AutoCloseable {
             heartbeat.release();
             snapshots.withdraw();
         } finally {
+            if (http != null) {
+                http.close();
+            }
             watcher.close();
             redis.close();
             if (embeddedRedis != null) {

@@ -130,6 +130,15 @@ public final class HostOptions {
             description = "Periodic rescan of plugins-dir, besides file-system events. Default: ${DEFAULT-VALUE}")
     Duration rescanInterval;
 
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "0",
+            description = "Serve /health, /metrics (Prometheus) and /status over HTTP on this port; 0 turns it off."
+                    + " Default: ${DEFAULT-VALUE}")
+    int httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the HTTP endpoint listens on. Default: ${DEFAULT-VALUE}")
+    String httpBind;
+
     /**
      * Settings from command-line style arguments alone, every other setting at its default: for
      * the benchmark and for tests, which must not pick up a TASKHOST_* variable by accident.
@@ -172,7 +181,9 @@ public final class HostOptions {
                 parkUnknownFor,
                 pluginTrust(),
                 Duration.ofSeconds(2),
-                rescanInterval);
+                rescanInterval,
+                httpPort,
+                httpBind.trim());
     }
 
     private TrustSettings pluginTrust() {

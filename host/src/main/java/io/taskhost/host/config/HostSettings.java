@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param redisSecurity whom a {@code rediss://} connection trusts; its {@code toString} masks the password
  * @param pluginLimits plugin id to the host's overrides for that plugin's operations
  * @param pluginTrust  what a plugin jar must satisfy before it is loaded
+ * @param httpPort     port of the health, metrics and status endpoint; 0 leaves it off
+ * @param httpBind     address that endpoint listens on
  */
 public record HostSettings(
         String redisUrl,
@@ -46,7 +48,9 @@ public record HostSettings(
         Duration parkUnknownFor,
         TrustSettings pluginTrust,
         Duration fetchTimeout,
-        Duration rescanInterval) {
+        Duration rescanInterval,
+        int httpPort,
+        String httpBind) {
 
     private static final Pattern EMBEDDED = Pattern.compile("embedded(?::(\\d{1,5}))?");
 
@@ -68,6 +72,8 @@ public record HostSettings(
                         + RedisConnector.masked(redisUrl));
         require(!redisSecurity.trustsOwnCertificates() || redisUrl.startsWith("rediss://"),
                 "redis-truststore and redis-ca-cert apply only to a rediss:// redis URL");
+        require(httpPort >= 0 && httpPort <= 65535, "http-port must be between 0 (off) and 65535, not " + httpPort);
+        require(httpBind != null && !httpBind.isBlank(), "http-bind must be an address or host name");
         RunLimits.heap(workerMaxHeap);
         workerJvmOptions = List.copyOf(workerJvmOptions);
         pluginLimits = Map.copyOf(pluginLimits);

@@ -37,6 +37,8 @@ public final class TaskHost {
     private static final Logger log = LoggerFactory.getLogger(TaskHost.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
+    /** Beyond twice the fetch timeout: the socket timeout and the wait for a pooled connection. */
+    private static final Duration STUCK_MARGIN = Duration.ofSeconds(10);
 
     private final TaskSettings settings;
     private final TaskQueue queue;
@@ -48,17 +50,20 @@ public final class TaskHost {
     private final Map<Long, byte[]> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong fetchNumber = new AtomicLong();
     private final PauseFlags pauseFlags;
+    private final FetchLoopWatch watch;
     private volatile boolean running;
     private volatile boolean wasPaused;
 
     public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
                     FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey, Clock clock,
-                    PauseFlags pauseFlags) {
+                    PauseFlags pauseFlags, TaskMetrics metrics) {
         this.settings = settings;
         this.pauseFlags = pauseFlags;
         this.queue = queue;
         this.recovery = recovery;
-        this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock);
+        this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock,
+                metrics);
+        this.watch = new FetchLoopWatch(settings.fetchTimeout().multipliedBy(2).plus(STUCK_MARGIN), System::nanoTime);
         this.slots = new Semaphore(settings.workers());
         var threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.workers(), runnable -> {
@@ -74,6 +79,11 @@ public final class TaskHost {
         return inFlight.size();
     }
 
+    /** Whether the fetch loop is alive and not stuck in a step that should have ended by now. */
+    public FetchLoopStatus fetchLoopStatus() {
+        return watch.status(fetcher.isAlive());
+    }
+
     /** Puts back what this host id left in flight last time, then starts fetching. */
     public void start() {
         running = true;
@@ -84,11 +94,13 @@ public final class TaskHost {
         recoverLeftovers();
         long backoff = 0;
         while (running) {
+            watch.enter(FetchLoopWatch.Activity.WAITING_FOR_SLOT);
             try {
                 slots.acquire();
             } catch (InterruptedException e) {
                 return;
             }
+            watch.enter(FetchLoopWatch.Activity.FETCHING);
             boolean handedOff = false;
             try {
                 if (backoff > 0) {
@@ -106,6 +118,7 @@ public final class TaskHost {
                 backoff = backoff == 0 ? 500 : Math.min(backoff * 2, MAX_BACKOFF.toMillis());
                 log.warn("cannot fetch from Redis queue {} ({}); retrying in {} ms", settings.queue(), e.getMessage(),
                         backoff);
+                watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
                 if (!pause(backoff)) {
                     return;
                 }
@@ -125,6 +138,7 @@ public final class TaskHost {
             wasPaused = paused;
         }
         if (paused) {
+            watch.enter(FetchLoopWatch.Activity.PAUSED);
             pause(PAUSED_CHECK.toMillis());
         }
         return paused;
@@ -186,6 +200,7 @@ public final class TaskHost {
     private void recoverLeftovers() {
         long backoff = 500;
         while (running) {
+            watch.enter(FetchLoopWatch.Activity.RECOVERING);
             try {
                 int leftovers = recovery.recover(settings.hostId());
                 if (leftovers > 0) {
@@ -195,6 +210,7 @@ public final class TaskHost {
                 return;
             } catch (JedisException e) {
                 log.warn("cannot reach Redis to recover in-flight tasks ({}); retrying in {} ms", e.getMessage(), backoff);
+                watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
                 if (!pause(backoff)) {
                     return;
                 }

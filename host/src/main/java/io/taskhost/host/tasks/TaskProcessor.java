@@ -46,9 +46,10 @@ final class TaskProcessor {
     private final TaskQueue queue;
     private final String processingKey;
     private final Clock clock;
+    private final TaskMetrics metrics;
 
     TaskProcessor(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                  FailureDisposer disposer, TaskQueue queue, String processingKey, Clock clock) {
+                  FailureDisposer disposer, TaskQueue queue, String processingKey, Clock clock, TaskMetrics metrics) {
         this.settings = settings;
         this.parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         this.routes = routes;
@@ -58,6 +59,7 @@ final class TaskProcessor {
         this.queue = queue;
         this.processingKey = processingKey;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** @throws InterruptedException if the host stopped it; the payload is back in the queue */
@@ -129,6 +131,10 @@ final class TaskProcessor {
                     "could not start a worker JVM for " + route.plugin().cachedJar() + ": " + e.getMessage());
             return disposer.failed(failed, envelope, limits.maxAttempts(), false, false);
         }
+        if (run.report() != null) {
+            metrics.workerStarted(route.plugin().id(),
+                    Duration.ofMillis(Math.max(0, run.report().startedAt() - run.spawnedAt())));
+        }
         OutcomeRecord outcome = attempt.ran(payload, route, operation.method(), run, limits.timeout());
         if (outcome.passed()) {
             return FailureDisposer.completed(outcome);
@@ -145,6 +151,8 @@ final class TaskProcessor {
                 if (!outcomes.record(processingKey, payload, outcome, disposed.disposition())) {
                     log.warn("task {} was no longer in this host's processing list (recovered by another host, or"
                             + " recorded by an earlier try); its outcome was not recorded again", MDC.get("taskId"));
+                } else if (outcome != null) {
+                    metrics.recorded(outcome);
                 }
                 if (disposed.disposition() instanceof Disposition.Park park) {
                     log.info("task {} parked until {}: no plugin provides its class yet", MDC.get("taskId"),

@@ -58,6 +58,11 @@ public final class TestHosts {
         return HostOptions.parse(args.toArray(String[]::new));
     }
 
+    /** A TCP port nobody listens on right now, for a host's --http-port. */
+    public static int freePort() {
+        return TestRedis.freePort();
+    }
+
     public static Host start(HostSettings settings) {
         try {
             return Host.start(settings);

@@ -1,0 +1,42 @@
+package io.taskhost.host.http;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
+
+/** Gauges read when scraped: the sizes from Redis (NaN while Redis cannot be read) and this host's running tasks. */
+final class QueueGauges implements MeterBinder {
+
+    private final QueueSizes sizes;
+    private final IntSupplier inFlight;
+
+    QueueGauges(QueueSizes sizes, IntSupplier inFlight) {
+        this.sizes = sizes;
+        this.inFlight = inFlight;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        size(registry, "taskhost.queue.depth", "Tasks waiting in the queue", QueueSizes.Counts::queue);
+        size(registry, "taskhost.dead.letters", "Tasks in the dead letters", QueueSizes.Counts::dead);
+        size(registry, "taskhost.retries.waiting", "Failed tasks waiting for their retry", QueueSizes.Counts::retry);
+        size(registry, "taskhost.tasks.parked", "Tasks waiting for a plugin that provides their class",
+                QueueSizes.Counts::parked);
+        Gauge.builder("taskhost.tasks.in.flight", inFlight::getAsInt)
+                .description("Tasks this host is running now")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void size(MeterRegistry registry, String name, String description, ToLongFunction<QueueSizes.Counts> size) {
+        Gauge.builder(name, () -> {
+                    QueueSizes.Counts counts = sizes.read().counts();
+                    return counts == null ? Double.NaN : size.applyAsLong(counts);
+                })
+                .description(description)
+                .strongReference(true)
+                .register(registry);
+    }
+}

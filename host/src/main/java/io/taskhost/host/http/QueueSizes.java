@@ -1,0 +1,81 @@
+package io.taskhost.host.http;
+
+import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The lengths of the queue, the dead letters, the retries and the parked tasks, and the queue's
+ * counters, read in one round trip and kept for a second: a scrape reads Redis once for all its
+ * gauges, and an outage costs it one failed attempt rather than one per gauge.
+ */
+final class QueueSizes {
+
+    private static final Duration FRESH = Duration.ofSeconds(1);
+
+    /** How many entries each key holds. */
+    record Counts(long queue, long dead, long retry, long parked) {
+    }
+
+    /**
+     * @param counts null when Redis could not be read
+     * @param stats  the {@code {queue}:stats} counters; null when Redis could not be read
+     * @param error  why Redis could not be read
+     */
+    record Reading(Counts counts, Map<String, Long> stats, String error) {
+    }
+
+    private final UnifiedJedis redis;
+    private final QueueKeys keys;
+    private final LongSupplier nanoClock;
+    private Reading last;
+    private long lastReadNanos;
+
+    QueueSizes(UnifiedJedis redis, QueueKeys keys, LongSupplier nanoClock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.nanoClock = nanoClock;
+    }
+
+    synchronized Reading read() {
+        if (last == null || nanoClock.getAsLong() - lastReadNanos >= FRESH.toNanos()) {
+            last = readNow();
+            lastReadNanos = nanoClock.getAsLong();
+        }
+        return last;
+    }
+
+    private Reading readNow() {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<Long> queue = pipeline.llen(keys.queue());
+            Response<Long> dead = pipeline.llen(keys.dead());
+            Response<Long> retry = pipeline.zcard(keys.retries());
+            Response<Long> parked = pipeline.zcard(keys.parked());
+            Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats());
+            pipeline.sync();
+            return new Reading(new Counts(queue.get(), dead.get(), retry.get(), parked.get()), numbers(stats.get()),
+                    null);
+        } catch (JedisException e) {
+            return new Reading(null, null, RedisConnector.describe(e));
+        }
+    }
+
+    private static Map<String, Long> numbers(Map<String, String> counters) {
+        Map<String, Long> numbers = new TreeMap<>();
+        counters.forEach((name, value) -> {
+            try {
+                numbers.put(name, Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                // Someone else's field in the hash: not a counter of ours.
+            }
+        });
+        return numbers;
+    }
+}
