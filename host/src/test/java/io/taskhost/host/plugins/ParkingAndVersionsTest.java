@@ -87,7 +87,8 @@ class ParkingAndVersionsTest {
         try (Host host = start(queueKey, plugins); var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
             Path broken = temp.resolve("broken.jar");
             Files.writeString(broken, "PK this is not really a zip");
-            Files.move(broken, plugins.resolve("greeter.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            // mv's atomic rename: a plain REPLACE_EXISTING move deletes the old file first, which is a removal.
+            Files.move(broken, plugins.resolve("greeter.jar"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Eventually.within(ROUTABLE, "the replacement rejected",
                     () -> host.catalog().rejected().containsKey(plugins.resolve("greeter.jar")));
 
