@@ -98,7 +98,7 @@ Path testRepository = checkout.resolve("archetype/target/it-repo")
 assert Files.isExecutable(distribution) : "the host's distribution is built before the archetype: ${distribution}"
 
 // Edit: an operation, and its test, as the README shows them.
-Path source = project.resolve("src/main/java/com/example/mail/MailTasks.java")
+Path source = project.resolve("src/main/java/com/example/mail/Mailer.java")
 String code = Files.readString(source)
 Files.writeString(source, code.substring(0, code.lastIndexOf('}')) + '''
     public Map<String, Object> _task_send_welcome_mail(Map<String, Object> params) {
@@ -106,12 +106,12 @@ Files.writeString(source, code.substring(0, code.lastIndexOf('}')) + '''
     }
 }
 ''')
-Path test = project.resolve("src/test/java/com/example/mail/MailTasksTest.java")
+Path test = project.resolve("src/test/java/com/example/mail/MailerTest.java")
 String testCode = Files.readString(test)
 Files.writeString(test, testCode.substring(0, testCode.lastIndexOf('}')) + '''
     @Test
     void sendsTheWelcomeMail(PluginTasks tasks) {
-        tasks.run("MailTasks", "send_welcome_mail", "{\\"user_id\\":42}")
+        tasks.run("Mailer", "send_welcome_mail", "{\\"user_id\\":42}")
                 .assertPassed()
                 .assertResultJson("{\\"sent\\":true,\\"user_id\\":42}");
     }
@@ -150,13 +150,13 @@ try {
         Files.copy(jar, temporary)
         Files.move(temporary, pluginsDir.resolve("mail-tasks.jar"), StandardCopyOption.ATOMIC_MOVE)
 
-        redis.call("LPUSH", "task_queue", '{"class":"MailTasks","worker":"send_welcome_mail","params":{"user_id":42}}')
+        redis.call("LPUSH", "task_queue", '{"class":"Mailer","worker":"send_welcome_mail","params":{"user_id":42}}')
         // BLPOP waits for the outcome that the README reads with LRANGE '{task_queue}:outcomes' 0 0.
         List popped = redis.call("BLPOP", "{task_queue}:outcomes", "120") as List
         assert popped != null : "no outcome within 120 s; host log:\n" + Files.readString(hostLog)
         def outcome = new JsonSlurper().parseText(popped[1] as String)
         assert outcome.status == "passed" : popped[1] + "\nhost log:\n" + Files.readString(hostLog)
-        assert outcome["class"] == "MailTasks"
+        assert outcome["class"] == "Mailer"
         assert outcome.worker == "send_welcome_mail"
         assert outcome.plugin.id == "mail-tasks" && outcome.plugin.version == "1.0.0"
         assert outcome.result == [sent: true, user_id: 42]
@@ -170,5 +170,5 @@ try {
     children.findAll { it.alive }.each { it.destroyForcibly() }
     work.toFile().deleteDir()
 }
-println "new-task-type: MailTasks.send_welcome_mail passed in a host started from ${distribution}"
+println "new-task-type: Mailer.send_welcome_mail passed in a host started from ${distribution}"
 return true
