@@ -7,6 +7,7 @@ import groovy.json.JsonSlurper
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.StandardCopyOption
+import java.nio.file.attribute.PosixFilePermissions
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.locks.LockSupport
 
@@ -129,7 +130,9 @@ assert build.waitFor(10, TimeUnit.MINUTES) && build.exitValue() == 0 : Files.rea
 Path jar = project.resolve("target/mail-tasks-1.0.0.jar")
 
 Path work = Files.createTempDirectory("taskhost-new-task-type")
+// The host refuses a plugins-dir or jar that others can write to; a umask of 002 would make them so.
 Path pluginsDir = Files.createDirectory(work.resolve("plugins-dir"))
+Files.setPosixFilePermissions(pluginsDir, PosixFilePermissions.fromString("rwxr-xr-x"))
 Path hostLog = work.resolve("host.log")
 int port = new ServerSocket(0).withCloseable { it.localPort }
 Process host = new ProcessBuilder(distribution.toString(), "run", "--redis", "embedded:" + port,
@@ -148,6 +151,7 @@ try {
         // cp under a temporary name, then mv: the host never sees a half-written jar.
         Path temporary = pluginsDir.resolve(".mail-tasks.jar.tmp")
         Files.copy(jar, temporary)
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"))
         Files.move(temporary, pluginsDir.resolve("mail-tasks.jar"), StandardCopyOption.ATOMIC_MOVE)
 
         redis.call("LPUSH", "task_queue", '{"class":"Mailer","worker":"send_welcome_mail","params":{"user_id":42}}')
