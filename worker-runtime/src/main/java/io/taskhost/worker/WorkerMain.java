@@ -1,17 +1,12 @@
 package io.taskhost.worker;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.taskhost.api.TaskWorker;
-import io.taskhost.api.UnrecoverableTaskException;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,9 +39,14 @@ public final class WorkerMain {
         }
         dieWithHost();
         var reports = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        var mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        var mapper = newMapper();
         new WorkerMain(mapper, reports).run(mapper.readValue(line, TaskAssignment.class));
         System.exit(0);
+    }
+
+    /** The mapper that reads assignments and binds params; unknown properties are the producer's business. */
+    static ObjectMapper newMapper() {
+        return new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /**
@@ -66,16 +66,7 @@ public final class WorkerMain {
     }
 
     void run(TaskAssignment assignment) throws Exception {
-        long startedAt = System.currentTimeMillis();
-        WorkerReport report;
-        try {
-            Object result = invoke(assignment);
-            JsonNode resultJson = result == null ? null : mapper.valueToTree(result);
-            report = new WorkerReport(true, resultJson, null, startedAt, System.currentTimeMillis(), pid(), false);
-        } catch (Throwable failure) {
-            report = new WorkerReport(false, null, WorkerReport.ErrorInfo.of(failure), startedAt,
-                    System.currentTimeMillis(), pid(), failure instanceof UnrecoverableTaskException);
-        }
+        WorkerReport report = new OperationCall(mapper, WorkerMain.class.getClassLoader()).run(assignment);
         System.out.flush();
         System.err.flush();
         synchronized (reports) {
@@ -83,34 +74,5 @@ public final class WorkerMain {
             reports.println(WorkerProtocol.reportLine(assignment.reportMarker(), mapper.writeValueAsString(report)));
             reports.flush();
         }
-    }
-
-    private Object invoke(TaskAssignment assignment) throws Throwable {
-        Class<?> type = Class.forName(assignment.javaClass());
-        if (!TaskWorker.class.isAssignableFrom(type)) {
-            throw new IllegalStateException(assignment.javaClass() + " is not a TaskWorker");
-        }
-        Method operation = findOperation(type, assignment.method());
-        Object worker = type.getConstructor().newInstance();
-        var context = new WorkerContext(assignment, new StderrLogger(type.getName(), System.err));
-        Object[] args = new ParamsBinder(mapper).bind(operation, assignment.params(), context);
-        try {
-            return operation.invoke(worker, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    private static Method findOperation(Class<?> type, String name) throws NoSuchMethodException {
-        for (Method method : type.getMethods()) {
-            if (method.getName().equals(name) && Operations.isOperation(method)) {
-                return method;
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + " has no public operation " + name);
-    }
-
-    private static long pid() {
-        return ProcessHandle.current().pid();
     }
 }

@@ -1,0 +1,199 @@
+package io.taskhost.testkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.worker.TaskAssignment;
+import io.taskhost.worker.WorkerMain;
+import io.taskhost.worker.WorkerProtocol;
+import io.taskhost.worker.WorkerReport;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Runs each task in a new worker JVM started as the host starts one:
+ * {@code java <options> -Xmx<heap> -cp <runtime>:<plugin> WorkerMain}, the task on stdin, a
+ * minimal environment, the report read behind a per-launch marker, the worker and its child
+ * processes killed when the operation runs past its limit.
+ */
+final class ForkedRunner implements TaskRunner {
+
+    /** The host's default worker options. */
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+    /** The variables the host passes through to a worker; every other one is withheld. */
+    static final List<String> ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR");
+    private static final int OUT_OF_MEMORY_EXIT = 3;
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+    private static final int REASON_TAIL_LINES = 20;
+
+    private final Path java;
+    private final String classPath;
+    private final Path workDir;
+    private final ObjectMapper mapper;
+
+    ForkedRunner(Path java, List<Path> classPath, Path workDir, ObjectMapper mapper) {
+        this.java = java;
+        this.classPath = classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        this.workDir = workDir;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public TaskOutcome run(TaskAssignment task, Routes.Operation operation) {
+        String marker = UUID.randomUUID().toString();
+        Process process;
+        try {
+            process = processFor(operation.maxHeap()).start();
+        } catch (IOException e) {
+            return Reports.failed(task, "launch_failed", "could not start a worker JVM with " + java + ": "
+                    + e.getMessage(), List.of());
+        }
+        var report = new AtomicReference<String>();
+        List<String> output = new ArrayList<>();
+        Thread stdout = pump(process.getInputStream(), line -> WorkerProtocol.reportJson(marker, line)
+                .ifPresentOrElse(report::set, () -> remember(output, line)));
+        Thread stderr = pump(process.getErrorStream(), line -> remember(output, line));
+        try {
+            writeTask(process.getOutputStream(), withMarker(task, marker));
+            boolean exited = process.waitFor(operation.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                kill(process);
+            }
+            stdout.join(OUTPUT_DRAIN.toMillis());
+            stderr.join(OUTPUT_DRAIN.toMillis());
+            List<String> lines;
+            synchronized (output) {
+                lines = List.copyOf(output);
+            }
+            return outcome(task, operation, report.get(), exited, process.exitValue(), lines);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + task.taskClass() + "." + task.worker() + " ran", e);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private TaskOutcome outcome(TaskAssignment task, Routes.Operation operation, String reportJson, boolean exited,
+                                int exitCode, List<String> output) {
+        if (reportJson != null) {
+            try {
+                return Reports.outcome(task, mapper.readValue(reportJson, WorkerReport.class), output);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the worker sent a report the testkit cannot read: " + reportJson, e);
+            }
+        }
+        List<String> tail = output.subList(Math.max(0, output.size() - REASON_TAIL_LINES), output.size());
+        if (!exited) {
+            return Reports.failed(task, "timeout", "ran past its limit of " + operation.timeout()
+                    + "; the worker and its child processes were killed", output);
+        }
+        if (exitCode == OUT_OF_MEMORY_EXIT && tail.stream().anyMatch(line -> line.contains("OutOfMemoryError"))) {
+            return Reports.failed(task, "out_of_memory", "the worker JVM ran out of memory with -Xmx"
+                    + operation.maxHeap() + "; raise it with @TaskOptions(maxHeap); last output: " + tail, output);
+        }
+        if (exitCode > 128) {
+            return Reports.failed(task, "worker_killed", "the worker JVM was killed by signal " + (exitCode - 128)
+                    + " before it reported; last output: " + tail, output);
+        }
+        return Reports.failed(task, "worker_exit", "the worker JVM exited with code " + exitCode + " before it"
+                + " reported (System.exit in the operation, or a JVM that could not start); last output: " + tail, output);
+    }
+
+    private ProcessBuilder processFor(String maxHeap) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-Xmx" + maxHeap);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(WorkerMain.class.getName());
+        var builder = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> environment = builder.environment();
+        Map<String, String> kept = new HashMap<>();
+        for (String name : ENVIRONMENT) {
+            String value = environment.get(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        environment.clear();
+        environment.putAll(kept);
+        return builder;
+    }
+
+    private void writeTask(OutputStream stdin, TaskAssignment task) {
+        try (stdin) {
+            stdin.write(mapper.writeValueAsBytes(task));
+            stdin.write('\n');
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + task, e);
+        } catch (IOException e) {
+            // The worker died before it read its task; how it ended says why.
+        }
+    }
+
+    private static void kill(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread pump(InputStream stream, Consumer<String> onLine) {
+        Thread thread = new Thread(() -> {
+            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (!line.isEmpty()) {
+                        onLine.accept(line);
+                    }
+                }
+            } catch (IOException e) {
+                // The stream closed because the worker was killed; the lines read so far are kept.
+            }
+        }, "testkit-worker-output");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void remember(List<String> output, String line) {
+        synchronized (output) {
+            output.add(line);
+        }
+    }
+
+    private static TaskAssignment withMarker(TaskAssignment task, String marker) {
+        return new TaskAssignment(task.taskId(), task.attempt(), task.taskClass(), task.worker(), task.javaClass(),
+                task.method(), task.params(), task.deadlineEpochMillis(), marker);
+    }
+}

@@ -1,0 +1,121 @@
+package io.taskhost.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskhost.api.UnrecoverableTaskException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The fixtures plugin's jar, each task in a worker JVM of its own. */
+class ForkedWorkerTest {
+
+    private static PluginTasks tasks;
+
+    @BeforeAll
+    static void open() {
+        tasks = PluginTasks.forked(TestPlugins.fixturesJar());
+    }
+
+    @AfterAll
+    static void close() {
+        tasks.close();
+    }
+
+    @Test
+    void theReturnedValueIsTheResult() {
+        tasks.run("Fixtures", "echo", "{\"user_id\":42,\"tags\":[\"a\",true]}")
+                .assertPassed()
+                .assertResultJson("{\"tags\": [\"a\", true], \"user_id\": 42}");
+    }
+
+    @Test
+    void aVoidOperationPassesWithoutAResult() {
+        TaskOutcome outcome = tasks.run("Fixtures", "noop").assertPassed().assertResultJson("null");
+        assertNull(outcome.result());
+    }
+
+    @Test
+    void phpsEmptyArrayBindsAsNoParams() {
+        tasks.run("Fixtures", "echo", "[]").assertPassed().assertResultJson("{}");
+    }
+
+    @Test
+    void anExceptionFailsTheTaskWithItsTypeMessageAndStackTrace() {
+        TaskOutcome outcome = tasks.run("Fixtures", "fail", "{\"message\":\"boom\"}")
+                .assertFailed("exception")
+                .assertFailedWith(IllegalStateException.class)
+                .assertFailedWith(RuntimeException.class);
+        assertEquals("boom", outcome.error().message());
+        assertEquals("java.lang.IllegalStateException: boom", outcome.reason());
+        assertTrue(outcome.error().stackTrace().contains("Fixtures._task_fail"), outcome.error().stackTrace());
+        assertFalse(outcome.unrecoverable());
+    }
+
+    @Test
+    void anUnrecoverableTaskExceptionIsMarkedSo() {
+        TaskOutcome outcome = tasks.run("Fixtures", "refuse").assertFailedWith(UnrecoverableTaskException.class);
+        assertTrue(outcome.unrecoverable());
+    }
+
+    @Test
+    void eachTaskRunsInAWorkerJvmOfItsOwn() {
+        long first = tasks.run("Fixtures", "whoami").assertPassed().result().asLong();
+        long second = tasks.run("Fixtures", "whoami").assertPassed().result().asLong();
+        assertNotEquals(first, second);
+        assertNotEquals(ProcessHandle.current().pid(), first);
+    }
+
+    @Test
+    void theWorkerSeesOnlyTheVariablesTheHostPassesOn() {
+        List<String> names = new ArrayList<>();
+        tasks.run("Fixtures", "environment").assertPassed().result().fieldNames().forEachRemaining(names::add);
+        assertTrue(ForkedRunner.ENVIRONMENT.containsAll(names), names::toString);
+    }
+
+    @Test
+    void whatTheOperationPrintsIsKeptApartFromItsResult() {
+        TaskOutcome outcome = tasks.run("Fixtures", "print", "{\"text\":\"hi\"}").assertPassed();
+        assertTrue(outcome.output().containsAll(List.of("to stdout: hi", "to stderr: hi", "WARNING to the logger: hi")),
+                outcome.output()::toString);
+        assertNull(outcome.result());
+    }
+
+    @Test
+    void anOperationThatExitsTheJvmFailsWithWorkerExit() {
+        TaskOutcome outcome = tasks.run("Fixtures", "exit", "{\"code\":7}").assertFailed("worker_exit");
+        assertTrue(outcome.reason().startsWith("the worker JVM exited with code 7"), outcome.reason());
+    }
+
+    @Test
+    void anOperationPastItsTaskOptionsTimeoutIsKilled() {
+        TaskOutcome outcome = tasks.run("Fixtures", "hang_once").assertFailed("timeout");
+        assertTrue(outcome.reason().startsWith("ran past its limit of PT2S"), outcome.reason());
+    }
+
+    @Test
+    void anOperationRunsWithItsTaskOptionsHeap() {
+        TaskOutcome outcome = tasks.run("Fixtures", "hog").assertFailed("out_of_memory");
+        assertTrue(outcome.reason().contains("-Xmx32m"), outcome.reason());
+    }
+
+    @Test
+    void aClassNoTaskWorkerAnswersToFailsListingTheKnownOnes() {
+        TaskOutcome outcome = tasks.run("MailTasks", "send_welcome_mail", "{}").assertFailed("unknown_class");
+        assertTrue(outcome.reason().endsWith("known classes: [Fixtures]"), outcome.reason());
+        tasks.run("java.lang.Runtime", "exec").assertFailed("unknown_class");
+    }
+
+    @Test
+    void anOperationTheClassLacksFailsListingItsOperations() {
+        TaskOutcome outcome = tasks.run("Fixtures", "send_welcome_mail").assertFailed("unknown_operation");
+        assertTrue(outcome.reason().startsWith("io.taskhost.examples.fixtures.Fixtures has no operation"
+                + " _task_send_welcome_mail; its operations: [crash_once, echo, "), outcome.reason());
+    }
+}
