@@ -2,12 +2,10 @@ package io.taskhost.host.http;
 
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.status.QueueCounts;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -53,29 +51,12 @@ final class QueueSizes {
     }
 
     private Reading readNow() {
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            Response<Long> queue = pipeline.llen(keys.queue());
-            Response<Long> dead = pipeline.llen(keys.dead());
-            Response<Long> retry = pipeline.zcard(keys.retries());
-            Response<Long> parked = pipeline.zcard(keys.parked());
-            Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats());
-            pipeline.sync();
-            return new Reading(new Counts(queue.get(), dead.get(), retry.get(), parked.get()), numbers(stats.get()),
-                    null);
+        try {
+            QueueCounts counts = QueueCounts.read(redis, keys);
+            return new Reading(new Counts(counts.queue(), counts.dead(), counts.retry(), counts.parked()),
+                    counts.stats(), null);
         } catch (JedisException e) {
             return new Reading(null, null, RedisConnector.describe(e));
         }
-    }
-
-    private static Map<String, Long> numbers(Map<String, String> counters) {
-        Map<String, Long> numbers = new TreeMap<>();
-        counters.forEach((name, value) -> {
-            try {
-                numbers.put(name, Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                // Someone else's field in the hash: not a counter of ours.
-            }
-        });
-        return numbers;
     }
 }

@@ -1,14 +1,12 @@
 package io.taskhost.host.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -26,16 +24,15 @@ public final class StatusReader {
     }
 
     public QueueStatus read() {
-        Map<String, Long> counters = new TreeMap<>();
-        redis.hgetAll(keys.stats()).forEach((name, value) -> counters.put(name, Long.parseLong(value)));
+        QueueCounts counts = QueueCounts.read(redis, keys);
         var pauses = new PauseFlags(redis, keys);
         List<QueueStatus.HostStatus> hosts = new ArrayList<>();
         for (String host : new TreeSet<>(redis.hkeys(keys.hosts()))) {
             hosts.add(new QueueStatus.HostStatus(host, redis.exists(keys.heartbeat(host)), pauses.isPaused(host),
                     redis.llen(keys.processing(host)), activePlugins(host)));
         }
-        return new QueueStatus(keys.queue(), redis.llen(keys.queue()), redis.zcard(keys.retries()),
-                redis.zcard(keys.parked()), redis.llen(keys.dead()), counters, pauses.allPaused(), hosts);
+        return new QueueStatus(keys.queue(), counts.queue(), counts.retry(), counts.parked(), counts.dead(),
+                counts.stats(), pauses.allPaused(), hosts);
     }
 
     private List<String> activePlugins(String host) {
@@ -45,9 +42,9 @@ public final class StatusReader {
             return plugins;
         }
         try {
-            for (JsonNode jar : mapper.readTree(snapshot).path("jars")) {
-                if ("active".equals(jar.path("status").asText())) {
-                    plugins.add(jar.path("id").asText() + "@" + jar.path("version").asText());
+            for (CatalogSnapshot.JarStatus jar : mapper.readValue(snapshot, CatalogSnapshot.class).jars()) {
+                if (CatalogSnapshot.ACTIVE.equals(jar.status())) {
+                    plugins.add(jar.id() + "@" + jar.version());
                 }
             }
         } catch (IOException e) {
