@@ -124,8 +124,7 @@ public final class Host implements AutoCloseable {
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
         var launcher = new WorkerLauncher(
-                new LaunchSettings(settings.workerJava(), settings.workerJvmOptions(), settings.cacheDir().resolve("work"),
-                        LaunchSettings.DEFAULT_ENVIRONMENT),
+                new LaunchSettings(settings.workerJava(), settings.workerJvmOptions(), settings.cacheDir().resolve("work")),
                 WorkerClasspath.ofHost(), mapper);
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(

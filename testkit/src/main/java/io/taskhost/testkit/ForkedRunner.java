@@ -3,7 +3,7 @@ package io.taskhost.testkit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.worker.TaskAssignment;
-import io.taskhost.worker.WorkerMain;
+import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
 import java.io.BufferedReader;
@@ -33,10 +33,6 @@ import java.util.stream.Collectors;
  */
 final class ForkedRunner implements TaskRunner {
 
-    /** The host's default worker options. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
-    /** The variables the host passes through to a worker; every other one is withheld. */
-    static final List<String> ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR");
     private static final int OUT_OF_MEMORY_EXIT = 3;
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
@@ -59,7 +55,9 @@ final class ForkedRunner implements TaskRunner {
         String marker = UUID.randomUUID().toString();
         Process process;
         try {
-            process = processFor(operation.maxHeap()).start();
+            List<String> options = new ArrayList<>(WorkerProcess.DEFAULT_JVM_OPTIONS);
+            options.add("-Xmx" + operation.maxHeap());
+            process = WorkerProcess.start(java, options, classPath, workDir);
         } catch (IOException e) {
             return Reports.failed(task, "launch_failed", "could not start a worker JVM with " + java + ": "
                     + e.getMessage(), List.of());
@@ -119,28 +117,6 @@ final class ForkedRunner implements TaskRunner {
                 + " reported (System.exit in the operation, or a JVM that could not start); last output: " + tail, output);
     }
 
-    private ProcessBuilder processFor(String maxHeap) {
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(JVM_OPTIONS);
-        command.add("-Xmx" + maxHeap);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(WorkerMain.class.getName());
-        var builder = new ProcessBuilder(command).directory(workDir.toFile());
-        Map<String, String> environment = builder.environment();
-        Map<String, String> kept = new HashMap<>();
-        for (String name : ENVIRONMENT) {
-            String value = environment.get(name);
-            if (value != null) {
-                kept.put(name, value);
-            }
-        }
-        environment.clear();
-        environment.putAll(kept);
-        return builder;
-    }
-
     private void writeTask(OutputStream stdin, TaskAssignment task) {
         try (stdin) {
             stdin.write(mapper.writeValueAsBytes(task));
@@ -153,15 +129,8 @@ final class ForkedRunner implements TaskRunner {
     }
 
     private static void kill(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        descendants.forEach(ProcessHandle::destroy);
-        process.destroy();
         try {
-            if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-            }
-            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-            process.waitFor();
+            WorkerProcess.killTree(process, KILL_GRACE);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

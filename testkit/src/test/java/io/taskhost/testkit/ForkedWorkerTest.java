@@ -76,7 +76,7 @@ class ForkedWorkerTest {
     void theWorkerSeesOnlyTheVariablesTheHostPassesOn() {
         List<String> names = new ArrayList<>();
         tasks.run("Fixtures", "environment").assertPassed().result().fieldNames().forEachRemaining(names::add);
-        assertTrue(ForkedRunner.ENVIRONMENT.containsAll(names), names::toString);
+        assertTrue(io.taskhost.worker.WorkerProcess.ENVIRONMENT.containsAll(names), names::toString);
     }
 
     @Test

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 /** The settings of a host, as options; each can also come from the environment or the config file. */
 public final class HostOptions {
 
+    /** {@code WorkerProcess.DEFAULT_JVM_OPTIONS}, as the one string an annotation can hold. */
     static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
     @Mixin

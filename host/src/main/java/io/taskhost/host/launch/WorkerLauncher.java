@@ -3,7 +3,7 @@ package io.taskhost.host.launch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.worker.TaskAssignment;
-import io.taskhost.worker.WorkerMain;
+import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
 import java.io.BufferedReader;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,7 +64,9 @@ public final class WorkerLauncher {
         String marker = UUID.randomUUID().toString();
         byte[] input = serialize(withMarker(assignment, marker));
         long spawnedAt = System.currentTimeMillis();
-        Process process = processFor(pluginJar, jvmOptions).start();
+        List<String> options = new ArrayList<>(settings.jvmOptions());
+        options.addAll(jvmOptions);
+        Process process = WorkerProcess.start(settings.java(), options, classpath.with(pluginJar), settings.workDir());
         var reportJson = new AtomicReference<String>();
         var outputTail = new ArrayDeque<String>();
         Map<String, String> context = MDC.getCopyOfContextMap();
@@ -98,28 +99,6 @@ public final class WorkerLauncher {
         }
     }
 
-    private ProcessBuilder processFor(Path pluginJar, List<String> jvmOptions) {
-        List<String> command = new ArrayList<>();
-        command.add(settings.java().toString());
-        command.addAll(settings.jvmOptions());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath.with(pluginJar));
-        command.add(WorkerMain.class.getName());
-        var builder = new ProcessBuilder(command).directory(settings.workDir().toFile());
-        Map<String, String> environment = builder.environment();
-        Map<String, String> kept = new HashMap<>();
-        for (String name : settings.environment()) {
-            String value = environment.get(name);
-            if (value != null) {
-                kept.put(name, value);
-            }
-        }
-        environment.clear();
-        environment.putAll(kept);
-        return builder;
-    }
-
     private static void writeTask(OutputStream stdin, byte[] input) {
         try (stdin) {
             stdin.write(input);
@@ -130,15 +109,9 @@ public final class WorkerLauncher {
     }
 
     private static void kill(Process process) throws InterruptedException {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        descendants.forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("worker pid {} ignored SIGTERM for {}; sending SIGKILL", process.pid(), KILL_GRACE);
-            process.destroyForcibly();
+        if (WorkerProcess.killTree(process, KILL_GRACE)) {
+            log.warn("worker pid {} ignored SIGTERM for {}; it was sent SIGKILL", process.pid(), KILL_GRACE);
         }
-        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        process.waitFor();
     }
 
     private Thread pump(InputStream stream, String name, Map<String, String> context, Consumer<String> onLine) {

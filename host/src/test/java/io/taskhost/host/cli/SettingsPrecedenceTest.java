@@ -68,6 +68,12 @@ class SettingsPrecedenceTest {
     }
 
     @Test
+    void theDefaultWorkerOptionsAreTheOnesTheTestkitUsesToo() {
+        assertEquals(String.join(" ", io.taskhost.worker.WorkerProcess.DEFAULT_JVM_OPTIONS),
+                HostOptions.DEFAULT_JVM_OPTIONS);
+    }
+
+    @Test
     void durationsReadShortAndIsoForms() {
         var converter = new DurationConverter();
         assertEquals(Duration.ofMillis(500), converter.convert("500ms"));

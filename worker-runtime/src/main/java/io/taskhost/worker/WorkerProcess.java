@@ -1,0 +1,69 @@
+package io.taskhost.worker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a worker JVM is started and stopped, shared by the host and the testkit so that a plugin's
+ * tests run it exactly as production does. A worker JVM itself never loads this class.
+ */
+public final class WorkerProcess {
+
+    /** The JVM options a worker gets unless the host is configured otherwise. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    /** The only variables a worker inherits: Redis credentials and the host's secrets stay behind. */
+    public static final List<String> ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR");
+
+    private WorkerProcess() {
+    }
+
+    /** Starts {@code java <jvmOptions> -cp <classpath> WorkerMain} in {@code workDir} with the minimal environment. */
+    public static Process start(Path java, List<String> jvmOptions, String classpath, Path workDir)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(WorkerMain.class.getName());
+        var builder = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> environment = builder.environment();
+        Map<String, String> kept = new HashMap<>();
+        for (String name : ENVIRONMENT) {
+            String value = environment.get(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        environment.clear();
+        environment.putAll(kept);
+        return builder.start();
+    }
+
+    /**
+     * SIGTERM to the worker and every process it started, SIGKILL after {@code grace}. The
+     * descendants are listed first: once the worker is gone, they can no longer be found.
+     *
+     * @return whether SIGKILL was needed
+     */
+    public static boolean killTree(Process process, Duration grace) throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        boolean forced = !process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        if (forced) {
+            process.destroyForcibly();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+        return forced;
+    }
+}
