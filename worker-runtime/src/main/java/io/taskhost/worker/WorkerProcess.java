@@ -28,12 +28,19 @@ public final class WorkerProcess {
     /** Starts {@code java <jvmOptions> -cp <classpath> WorkerMain} in {@code workDir} with the minimal environment. */
     public static Process start(Path java, List<String> jvmOptions, String classpath, Path workDir)
             throws IOException {
+        return start(java, jvmOptions, classpath, workDir, List.of());
+    }
+
+    /** As {@link #start(Path, List, String, Path)}, with {@code arguments} for WorkerMain (see {@link WorkerProtocol#arguments}). */
+    public static Process start(Path java, List<String> jvmOptions, String classpath, Path workDir,
+                                List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
         command.add(WorkerMain.class.getName());
+        command.addAll(arguments);
         var builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();
         Map<String, String> kept = new HashMap<>();

@@ -1,13 +1,34 @@
 package io.taskhost.worker;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** How a report travels on the worker's stdout, among whatever the plugin itself prints. */
 public final class WorkerProtocol {
 
     private static final String PREFIX = "##taskhost-report:";
+    /** What a warm worker prints once it has loaded its plugin and is waiting for its first task. */
+    public static final String READY_LINE = "##taskhost-ready";
+    /** The worker argument that makes it warm up before it reads its first task. */
+    public static final String WARM = "--warm";
+    /** The worker argument, followed by a count, for how many tasks one worker JVM runs before it exits. */
+    public static final String TASKS = "--tasks";
 
     private WorkerProtocol() {
+    }
+
+    /** The arguments of a worker JVM that warms up first when {@code warm}, and runs up to {@code tasks} tasks. */
+    public static List<String> arguments(boolean warm, int tasks) {
+        var arguments = new ArrayList<String>();
+        if (warm) {
+            arguments.add(WARM);
+        }
+        if (tasks != 1) {
+            arguments.add(TASKS);
+            arguments.add(Integer.toString(tasks));
+        }
+        return List.copyOf(arguments);
     }
 
     public static String reportLine(String marker, String reportJson) {
