@@ -15,6 +15,7 @@ import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
+import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.PluginsDirectoryWatcher;
 import io.taskhost.host.plugins.SnapshotPublisher;
 import io.taskhost.host.queue.EmbeddedRedis;
@@ -40,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
@@ -62,6 +64,7 @@ public final class Host implements AutoCloseable {
     private final PluginCatalog catalog;
     private final PluginsDirectoryWatcher watcher;
     private final TaskHost tasks;
+    private final WorkerLauncher launcher;
     private final Heartbeat heartbeat;
     private final SnapshotPublisher snapshots;
     private final ScheduledExecutorService heartbeatTimer;
@@ -69,7 +72,7 @@ public final class Host implements AutoCloseable {
     private final HttpEndpoint http;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
-                 PluginsDirectoryWatcher watcher, TaskHost tasks, Heartbeat heartbeat, SnapshotPublisher snapshots,
+                 PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat, SnapshotPublisher snapshots,
                  ScheduledExecutorService heartbeatTimer, ScheduledExecutorService maintenanceTimer, HttpEndpoint http) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
@@ -77,6 +80,7 @@ public final class Host implements AutoCloseable {
         this.catalog = catalog;
         this.watcher = watcher;
         this.tasks = tasks;
+        this.launcher = launcher;
         this.heartbeat = heartbeat;
         this.snapshots = snapshots;
         this.heartbeatTimer = heartbeatTimer;
@@ -124,7 +128,7 @@ public final class Host implements AutoCloseable {
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
         var launcher = new WorkerLauncher(
-                new LaunchSettings(settings.workerJava(), settings.workerJvmOptions(), settings.cacheDir().resolve("work")),
+                new LaunchSettings(settings.workerJava(), settings.cacheDir().resolve("work"), settings.sparesKeptFor()),
                 WorkerClasspath.ofHost(), mapper);
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
@@ -145,6 +149,7 @@ public final class Host implements AutoCloseable {
         var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
                 settings.heartbeatTtl().multipliedBy(2), mapper);
         catalog.onChange(table -> {
+            launcher.retireAllBut(table.plugins().stream().map(PluginJar::cachedJar).collect(Collectors.toSet()));
             parked.release(table);
             snapshots.publish();
         });
@@ -173,6 +178,7 @@ public final class Host implements AutoCloseable {
         maintenanceTimer.scheduleWithFixedDelay(() -> {
             retries.moveDue();
             parked.expire();
+            launcher.retireUnused();
         }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         maintenanceTimer.scheduleWithFixedDelay(() -> parked.release(catalog.routes()), PARKED_CHECK.toMillis(),
                 PARKED_CHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -183,7 +189,7 @@ public final class Host implements AutoCloseable {
         tasks.start();
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
-        return new Host(embedded, url, redis, catalog, watcher, tasks, heartbeat, snapshots, heartbeatTimer,
+        return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeat, snapshots, heartbeatTimer,
                 maintenanceTimer, http);
     }
 
@@ -209,6 +215,11 @@ public final class Host implements AutoCloseable {
         return tasks.isPaused();
     }
 
+    /** How many worker JVMs wait for a task: warm spares, and reuse-mode JVMs between tasks. */
+    public int idleWorkers() {
+        return launcher.idleWorkers();
+    }
+
     /** How many tasks this host is running now. */
     public int inFlight() {
         return tasks.inFlight();
@@ -224,6 +235,7 @@ public final class Host implements AutoCloseable {
     public void close() throws InterruptedException, IOException {
         try {
             tasks.stop();
+            launcher.close();
             maintenanceTimer.shutdownNow();
             heartbeatTimer.shutdownNow();
             heartbeat.release();

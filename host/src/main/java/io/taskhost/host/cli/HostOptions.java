@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,6 +55,21 @@ public final class HostOptions {
             description = "Worker JVM heap (-Xmx); a worker that runs out exits and the task fails with out_of_memory."
                     + " Default: ${DEFAULT-VALUE}")
     String workerMaxHeap;
+
+    @Option(names = "--warm-spares", paramLabel = "K", defaultValue = "1",
+            description = "Worker JVMs started ahead of demand for each recently used plugin: each loads the plugin,"
+                    + " waits, and runs one task; 0 turns them off. Default: ${DEFAULT-VALUE}")
+    int warmSpares;
+
+    @Option(names = "--warm-spares-kept-for", paramLabel = "DURATION", defaultValue = "10m",
+            description = "A plugin version no task has used for this long keeps no warm spares."
+                    + " Default: ${DEFAULT-VALUE}")
+    Duration sparesKeptFor;
+
+    @Option(names = "--tasks-per-worker", paramLabel = "M", defaultValue = "1",
+            description = "Tasks one worker JVM runs, one after another, before it exits; above 1 is reuse mode,"
+                    + " best set per plugin (plugin.<id>.tasks-per-worker). Default: ${DEFAULT-VALUE}")
+    int tasksPerWorker;
 
     @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = "30m",
             description = "How long one operation may run before its worker is killed. Default: ${DEFAULT-VALUE}")
@@ -165,8 +179,11 @@ public final class HostOptions {
                 defaultClass,
                 cacheDir.toAbsolutePath(),
                 workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava,
-                workerJvmOptions.isBlank() ? List.of() : Arrays.asList(workerJvmOptions.trim().split("\\s+")),
+                RunLimits.options(workerJvmOptions),
                 workerMaxHeap,
+                warmSpares,
+                tasksPerWorker,
+                sparesKeptFor,
                 taskTimeout,
                 maxAttempts,
                 retryBackoff,

@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.OptionSpec;
 final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
 
     private static final String PLUGIN_PREFIX = "plugin.";
-    private static final Set<String> PLUGIN_SETTINGS = Set.of("task-timeout", "max-attempts", "worker-max-heap");
+    private static final Set<String> PLUGIN_SETTINGS = Set.of("task-timeout", "max-attempts", "worker-max-heap",
+            "worker-jvm-options", "warm-spares", "tasks-per-worker");
 
     private final Map<String, String> environment;
     private final Properties file;

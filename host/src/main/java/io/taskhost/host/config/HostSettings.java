@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  *
  * @param redisUrl     {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
  * @param redisSecurity whom a {@code rediss://} connection trusts; its {@code toString} masks the password
+ * @param warmSpares   warm spare worker JVMs kept per recently used plugin version; 0 turns them off
+ * @param tasksPerWorker tasks one worker JVM runs before it exits; 1, the default, is strict isolation
+ * @param sparesKeptFor a plugin version no task has used for this long keeps no warm spares
  * @param pluginLimits plugin id to the host's overrides for that plugin's operations
  * @param pluginTrust  what a plugin jar must satisfy before it is loaded
  * @param httpPort     port of the health, metrics and status endpoint; 0 leaves it off
@@ -33,6 +36,9 @@ public record HostSettings(
         Path workerJava,
         List<String> workerJvmOptions,
         String workerMaxHeap,
+        int warmSpares,
+        int tasksPerWorker,
+        Duration sparesKeptFor,
         Duration taskTimeout,
         int maxAttempts,
         Duration retryBackoff,
@@ -75,13 +81,16 @@ public record HostSettings(
         require(httpPort >= 0 && httpPort <= 65535, "http-port must be between 0 (off) and 65535, not " + httpPort);
         require(httpBind != null && !httpBind.isBlank(), "http-bind must be an address or host name");
         RunLimits.heap(workerMaxHeap);
+        RunLimits.warmSpares(warmSpares);
+        RunLimits.tasksPerWorker(tasksPerWorker);
+        require(positive(sparesKeptFor), "warm-spares-kept-for must be positive");
         workerJvmOptions = List.copyOf(workerJvmOptions);
         pluginLimits = Map.copyOf(pluginLimits);
     }
 
     /** The limits every operation gets unless its plugin or the host's settings for it say otherwise. */
     public RunLimits defaultLimits() {
-        return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap);
+        return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap, workerJvmOptions, warmSpares, tasksPerWorker);
     }
 
     /** The port for a bundled redis-server (0 for any free one), or empty when an external Redis is used. */

@@ -4,15 +4,17 @@ import io.taskhost.worker.WorkerReport;
 import java.util.List;
 
 /**
- * What the host saw of one worker JVM.
+ * What the host saw of one task's worker JVM.
  *
  * @param report     the worker's report, or {@code null} if it died before reporting
- * @param exitCode   the JVM's exit code; above 128 means killed by signal (exitCode - 128)
+ * @param exitCode   the JVM's exit code; above 128 means killed by signal (exitCode - 128); 0 for a
+ *                   reuse-mode JVM that stays for its next task
  * @param timedOut   whether the host killed it for running past its deadline
- * @param spawnedAt  epoch millis when the host started the process
+ * @param assignedAt epoch millis when the host handed the task to the JVM
  * @param outputTail the last lines the worker wrote besides its report (the JVM writes some
  *                   fatal errors to stdout), to explain a death
+ * @param launch     {@code cold}, {@code spare} or {@code reused}: see {@link WorkerLauncher}
  */
-public record WorkerRun(WorkerReport report, int exitCode, long pid, boolean timedOut, long spawnedAt,
-                        List<String> outputTail) {
+public record WorkerRun(WorkerReport report, int exitCode, long pid, boolean timedOut, long assignedAt,
+                        List<String> outputTail, String launch) {
 }

@@ -73,7 +73,7 @@ public final class TaskRecovery {
         var outcome = new OutcomeRecord(UUID.randomUUID().toString(), OutcomeRecord.FAILED, Cause.HOST_LOST, reason,
                 null, null, null, keys.queue(), recoveringHostId, text(root, "class"), text(root, "worker"),
                 envelope.attempt(), envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null,
-                null, null, null, System.currentTimeMillis(), null, null, null, null);
+                null, null, null, System.currentTimeMillis(), null, null, null, null, null);
         if (!TaskEnvelope.isObject(root)) {
             return new FailureDisposer.Disposed(outcome.disposed("requeued", null, null, reason),
                     new Disposition.Requeue(payload));

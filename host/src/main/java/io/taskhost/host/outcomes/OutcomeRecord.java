@@ -22,6 +22,8 @@ import java.util.List;
  * @param history    the task's earlier failed attempts, oldest first
  * @param durationMs how long the operation ran inside the worker
  * @param totalMs    from fetch to record, including the worker JVM's start
+ * @param launch     the worker JVM: {@code cold} (started for the task), {@code spare} (started ahead,
+ *                   warm) or {@code reused} (reuse mode, after earlier tasks)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutcomeRecord(
@@ -49,7 +51,8 @@ public record OutcomeRecord(
         Long durationMs,
         Long totalMs,
         Long pid,
-        Integer exitCode) {
+        Integer exitCode,
+        String launch) {
 
     public static final String PASSED = "passed";
     public static final String FAILED = "failed";
@@ -62,7 +65,7 @@ public record OutcomeRecord(
     public OutcomeRecord disposed(String disposition, Long retryAt, Boolean quarantined, String reason) {
         return new OutcomeRecord(id, status, cause, reason, disposition, retryAt, quarantined, queue, host, taskClass,
                 worker, attempt, history, plugin, javaClass, method, result, error, fetchedAt, startedAt, finishedAt,
-                durationMs, totalMs, pid, exitCode);
+                durationMs, totalMs, pid, exitCode, launch);
     }
 
     /** The plugin jar that ran the task. */

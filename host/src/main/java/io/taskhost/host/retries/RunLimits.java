@@ -2,30 +2,61 @@ package io.taskhost.host.retries;
 
 import io.taskhost.host.config.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * How one operation runs: its time limit, its attempts, its worker heap. Each field of an
+ * How one operation runs: its time limit, its attempts, and its worker JVM. Each field of an
  * override may be null, meaning "ask the next, less specific level": the method's
  * {@code @TaskOptions}, then the class's, then the host's settings for the plugin, then the
- * host's defaults.
+ * host's defaults. Only the host's settings set the JVM's options, spares and reuse.
  *
- * @param maxHeap as {@code -Xmx} takes it, such as {@code 256m}
+ * @param maxHeap        as {@code -Xmx} takes it, such as {@code 256m}
+ * @param jvmOptions     the worker JVM's options besides its heap
+ * @param warmSpares     how many warm spare JVMs wait for the plugin's next tasks
+ * @param tasksPerWorker how many tasks one JVM runs before it exits; 1 is strict isolation
  */
-public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap) {
+public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, List<String> jvmOptions,
+                        Integer warmSpares, Integer tasksPerWorker) {
 
     public static final RunLimits NONE = new RunLimits(null, null, null);
+
+    public RunLimits {
+        jvmOptions = jvmOptions == null ? null : List.copyOf(jvmOptions);
+    }
+
+    public RunLimits(Duration timeout, Integer maxAttempts, String maxHeap) {
+        this(timeout, maxAttempts, maxHeap, null, null, null);
+    }
 
     public RunLimits orElse(RunLimits fallback) {
         return new RunLimits(
                 timeout != null ? timeout : fallback.timeout,
                 maxAttempts != null ? maxAttempts : fallback.maxAttempts,
-                maxHeap != null ? maxHeap : fallback.maxHeap);
+                maxHeap != null ? maxHeap : fallback.maxHeap,
+                jvmOptions != null ? jvmOptions : fallback.jvmOptions,
+                warmSpares != null ? warmSpares : fallback.warmSpares,
+                tasksPerWorker != null ? tasksPerWorker : fallback.tasksPerWorker);
+    }
+
+    /** The worker JVM's options, then its heap: the heap setting wins over an {@code -Xmx} among the options. */
+    public List<String> jvmOptionsWithHeap() {
+        var options = new ArrayList<String>(jvmOptions == null ? List.of() : jvmOptions);
+        options.add("-Xmx" + maxHeap);
+        return options;
+    }
+
+    /** The worker JVM options a setting's value gives: space-separated, blank for none. */
+    public static List<String> options(String value) {
+        return value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
     }
 
     /**
-     * Reads the host's per-plugin settings, keys {@code task-timeout}, {@code max-attempts} and
-     * {@code worker-max-heap}.
+     * Reads the host's per-plugin settings, keys {@code task-timeout}, {@code max-attempts},
+     * {@code worker-max-heap}, {@code worker-jvm-options}, {@code warm-spares} and
+     * {@code tasks-per-worker}.
      *
      * @throws IllegalArgumentException naming the bad key
      */
@@ -33,11 +64,17 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap) {
         String timeout = settings.get("task-timeout");
         String attempts = settings.get("max-attempts");
         String heap = settings.get("worker-max-heap");
+        String jvmOptions = settings.get("worker-jvm-options");
+        String spares = settings.get("warm-spares");
+        String tasksPerWorker = settings.get("tasks-per-worker");
         try {
             return new RunLimits(
                     timeout == null ? null : Durations.parse(timeout),
                     attempts == null ? null : positive(Integer.parseInt(attempts.trim())),
-                    heap == null ? null : heap(heap.trim()));
+                    heap == null ? null : heap(heap.trim()),
+                    jvmOptions == null ? null : options(jvmOptions),
+                    spares == null ? null : warmSpares(Integer.parseInt(spares.trim())),
+                    tasksPerWorker == null ? null : tasksPerWorker(Integer.parseInt(tasksPerWorker.trim())));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + ": " + e.getMessage(), e);
         }
@@ -48,6 +85,20 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap) {
             throw new IllegalArgumentException("max-attempts must be at least 1, not " + attempts);
         }
         return attempts;
+    }
+
+    public static int warmSpares(int spares) {
+        if (spares < 0) {
+            throw new IllegalArgumentException("warm-spares must be 0 (off) or more, not " + spares);
+        }
+        return spares;
+    }
+
+    public static int tasksPerWorker(int tasks) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks-per-worker must be at least 1, not " + tasks);
+        }
+        return tasks;
     }
 
     public static String heap(String value) {

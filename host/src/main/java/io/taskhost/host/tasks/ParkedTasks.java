@@ -121,7 +121,7 @@ public final class ParkedTasks {
         return new OutcomeRecord(UUID.randomUUID().toString(), OutcomeRecord.FAILED, Cause.UNKNOWN_CLASS, reason,
                 "dead_lettered", null, null, keys.queue(), hostId, taskClass, worker, envelope.attempt(),
                 envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
-                clock.millis(), null, null, null, null);
+                clock.millis(), null, null, null, null, null);
     }
 
     private boolean routable(byte[] payload, RoutingTable routes) {

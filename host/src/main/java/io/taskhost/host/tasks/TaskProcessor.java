@@ -1,5 +1,6 @@
 package io.taskhost.host.tasks;
 
+import io.taskhost.host.launch.LaunchPlan;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.outcomes.Cause;
@@ -124,8 +125,8 @@ final class TaskProcessor {
                 System.currentTimeMillis() + limits.timeout().toMillis(), null);
         WorkerRun run;
         try {
-            run = launcher.run(assignment, route.plugin().cachedJar(), List.of("-Xmx" + limits.maxHeap()),
-                    limits.timeout());
+            run = launcher.run(assignment, new LaunchPlan(route.plugin().cachedJar(), limits.jvmOptionsWithHeap(),
+                    limits.warmSpares(), limits.tasksPerWorker()), limits.timeout());
         } catch (IOException e) {
             OutcomeRecord failed = attempt.failed(payload, envelope, route, Cause.LAUNCH_FAILED,
                     "could not start a worker JVM for " + route.plugin().cachedJar() + ": " + e.getMessage());
@@ -133,7 +134,7 @@ final class TaskProcessor {
         }
         if (run.report() != null) {
             metrics.workerStarted(route.plugin().id(),
-                    Duration.ofMillis(Math.max(0, run.report().startedAt() - run.spawnedAt())));
+                    Duration.ofMillis(Math.max(0, run.report().startedAt() - run.assignedAt())));
         }
         OutcomeRecord outcome = attempt.ran(payload, route, operation.method(), run, limits.timeout());
         if (outcome.passed()) {
@@ -245,7 +246,7 @@ final class TaskProcessor {
             if (run == null) {
                 return null;
             }
-            return run.report() == null ? run.spawnedAt() : run.report().startedAt();
+            return run.report() == null ? run.assignedAt() : run.report().startedAt();
         }
 
         private OutcomeRecord outcome(Payload payload, TaskEnvelope envelope, Route route, String method, WorkerRun run,
@@ -279,7 +280,8 @@ final class TaskProcessor {
                     report == null ? null : Long.valueOf(report.finishedAt() - report.startedAt()),
                     now - fetchedAt,
                     run == null ? null : run.pid(),
-                    run == null ? null : run.exitCode());
+                    run == null ? null : run.exitCode(),
+                    run == null ? null : run.launch());
         }
     }
 }

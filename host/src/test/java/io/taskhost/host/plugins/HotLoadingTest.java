@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Jars built during the test are dropped into a running host's plugins-dir, replaced and removed. */
-class HotLoadingTest {
+public class HotLoadingTest {
 
     private static final Duration ROUTABLE = Duration.ofSeconds(30);
 
     @TempDir
     Path temp;
 
-    static PluginJarBuilder greeter(String version) {
+    /** A greeter plugin whose operations return {@code version}. */
+    public static PluginJarBuilder greeter(String version) {
         return PluginJarBuilder.plugin("greeter", version).source("com.example.greeter.Greeter", """
                 package com.example.greeter;
 

@@ -1,0 +1,304 @@
+package io.taskhost.host.launch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.worker.WorkerProcess;
+import io.taskhost.worker.WorkerProtocol;
+import io.taskhost.worker.WorkerReport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One worker JVM, from its start to its exit: it may wait warm for its first task, and runs
+ * its tasks one at a time. Its stdout and stderr are logged with the MDC of the task it is
+ * running, and a report is recognised only behind the marker of that task.
+ */
+final class WorkerJvm {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerJvm.class);
+    private static final Logger stdoutLog = LoggerFactory.getLogger("taskhost.worker.stdout");
+    private static final Logger stderrLog = LoggerFactory.getLogger("taskhost.worker.stderr");
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+    private static final int OUTPUT_TAIL_LINES = 20;
+
+    private final Process process;
+    private final ObjectMapper mapper;
+    private final OutputStream stdin;
+    private final int capacity;
+    private final Map<String, String> startContext;
+    private final Thread stdoutPump;
+    private final Thread stderrPump;
+    private final Object lock = new Object();
+    private final Deque<String> startOutput = new ArrayDeque<>();
+    private volatile boolean ready;
+    private boolean stdoutClosed;
+    private Task current;
+    private int tasksTaken;
+
+    private WorkerJvm(Process process, ObjectMapper mapper, int capacity, Map<String, String> startContext) {
+        this.process = process;
+        this.mapper = mapper;
+        this.stdin = process.getOutputStream();
+        this.capacity = capacity;
+        this.startContext = startContext;
+        this.stdoutPump = pump(process.getInputStream(), "stdout", this::onStdout, this::onStdoutClosed);
+        this.stderrPump = pump(process.getErrorStream(), "stderr", this::onStderr, () -> { });
+    }
+
+    /**
+     * Starts a worker JVM that runs up to {@code capacity} tasks; with {@code warm} it loads its
+     * plugin before it waits for the first one.
+     */
+    static WorkerJvm start(LaunchSettings settings, ObjectMapper mapper, List<String> jvmOptions, String classpath,
+                           boolean warm, int capacity) throws IOException {
+        Process process = WorkerProcess.start(settings.java(), jvmOptions, classpath, settings.workDir(),
+                WorkerProtocol.arguments(warm, capacity));
+        return new WorkerJvm(process, mapper, capacity, MDC.getCopyOfContextMap());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Whether it has loaded its plugin and waits for a task. */
+    boolean isReady() {
+        return ready;
+    }
+
+    /** How many more tasks it will take. */
+    int remaining() {
+        synchronized (lock) {
+            return capacity - tasksTaken;
+        }
+    }
+
+    /**
+     * Hands it one task and waits until the task has reported, the JVM has died, or
+     * {@code timeout} has passed; then the JVM and its descendants are killed. A JVM that takes
+     * no further task is waited for until it has exited.
+     *
+     * @param line the assignment, as one line of JSON whose report marker is {@code marker}
+     * @throws InterruptedException if the host is stopping; the JVM has been killed
+     */
+    WorkerRun run(byte[] line, String marker, Duration timeout, String launch) throws InterruptedException {
+        long assignedAt = System.currentTimeMillis();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Task task = new Task(marker, MDC.getCopyOfContextMap());
+        boolean last;
+        synchronized (lock) {
+            if (tasksTaken == capacity) {
+                throw new IllegalStateException("worker JVM pid " + pid() + " has run all its " + capacity + " tasks");
+            }
+            tasksTaken++;
+            last = tasksTaken == capacity;
+            current = task;
+            if (stdoutClosed) {
+                task.report.complete(null);
+            }
+        }
+        try {
+            write(line, last);
+            String report = awaitReport(task, deadline);
+            boolean timedOut = report == null && !task.report.isDone();
+            if (timedOut) {
+                log.warn("worker pid {} ran past its limit of {}; killing it", pid(), timeout);
+                kill();
+            }
+            if (report == null || last) {
+                timedOut |= !awaitExit(deadline);
+                stdoutPump.join(OUTPUT_DRAIN.toMillis());
+                stderrPump.join(OUTPUT_DRAIN.toMillis());
+            }
+            int exitCode = process.isAlive() ? 0 : process.exitValue();
+            return new WorkerRun(parse(report), exitCode, pid(), timedOut, assignedAt, task.tail(), launch);
+        } catch (InterruptedException e) {
+            kill();
+            throw e;
+        }
+    }
+
+    private WorkerReport parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return mapper.readValue(json, WorkerReport.class);
+        } catch (JsonProcessingException e) {
+            log.error("worker pid {} sent a report the host cannot read: {}", pid(), e.getOriginalMessage());
+            return null;
+        }
+    }
+
+    /** Stops a JVM that waits for a task, or kills one that runs a task. */
+    void retire() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            log.debug("worker pid {} had closed its stdin: {}", pid(), e.toString());
+        }
+        process.destroy();
+    }
+
+    private void write(byte[] line, boolean last) {
+        try {
+            stdin.write(line);
+            stdin.write('\n');
+            stdin.flush();
+            if (last) {
+                stdin.close();
+            }
+        } catch (IOException e) {
+            log.debug("worker pid {} closed its stdin before reading the task: {}", pid(), e.toString());
+        }
+    }
+
+    private static String awaitReport(Task task, long deadline) throws InterruptedException {
+        try {
+            return task.report.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the report future never fails", e);
+        }
+    }
+
+    private boolean awaitExit(long deadline) throws InterruptedException {
+        if (process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            return true;
+        }
+        log.warn("worker pid {} did not exit after its task; killing it", pid());
+        kill();
+        return false;
+    }
+
+    private void kill() throws InterruptedException {
+        if (WorkerProcess.killTree(process, KILL_GRACE)) {
+            log.warn("worker pid {} ignored SIGTERM for {}; it was sent SIGKILL", pid(), KILL_GRACE);
+        }
+    }
+
+    private void onStdout(String line) {
+        Task task;
+        synchronized (lock) {
+            task = current;
+        }
+        if (task != null) {
+            var report = WorkerProtocol.reportJson(task.marker, line);
+            if (report.isPresent()) {
+                task.report.complete(report.get());
+                return;
+            }
+        } else if (!ready && line.equals(WorkerProtocol.READY_LINE)) {
+            ready = true;
+            return;
+        }
+        withContext(task, () -> stdoutLog.info("{}", line));
+        remember(task, line);
+    }
+
+    private void onStderr(String line) {
+        Task task;
+        synchronized (lock) {
+            task = current;
+        }
+        withContext(task, () -> stderrLog.info("{}", line));
+        remember(task, line);
+    }
+
+    private void onStdoutClosed() {
+        synchronized (lock) {
+            stdoutClosed = true;
+            if (current != null) {
+                current.report.complete(null);
+            }
+        }
+    }
+
+    /** Output from before the first task, such as a JVM warning, belongs to the first task's tail. */
+    private void remember(Task task, String line) {
+        Deque<String> tail = task == null ? startOutput : task.tail;
+        synchronized (tail) {
+            if (tail.size() == OUTPUT_TAIL_LINES) {
+                tail.removeFirst();
+            }
+            tail.addLast(line);
+        }
+    }
+
+    private void withContext(Task task, Runnable logging) {
+        Map<String, String> context = task == null ? startContext : task.context;
+        if (context == null) {
+            MDC.clear();
+        } else {
+            MDC.setContextMap(context);
+        }
+        logging.run();
+    }
+
+    private Thread pump(InputStream stream, String name, Consumer<String> onLine, Runnable onClosed) {
+        Thread thread = new Thread(() -> {
+            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (!line.isEmpty()) {
+                        onLine.accept(line);
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("worker {} closed: {}", name, e.toString());
+            } finally {
+                onClosed.run();
+            }
+        }, "worker-" + process.pid() + "-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** One task this JVM was handed. */
+    private final class Task {
+
+        private final String marker;
+        private final Map<String, String> context;
+        private final CompletableFuture<String> report = new CompletableFuture<>();
+        private final Deque<String> tail = new ArrayDeque<>();
+
+        Task(String marker, Map<String, String> context) {
+            this.marker = marker;
+            this.context = context;
+            if (tasksTaken == 0) {
+                synchronized (startOutput) {
+                    tail.addAll(startOutput);
+                }
+            }
+        }
+
+        List<String> tail() {
+            synchronized (tail) {
+                return List.copyOf(tail);
+            }
+        }
+    }
+}
