@@ -6,6 +6,7 @@ import io.taskhost.host.Host;
 import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.launch.WorkerClasspath;
+import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.worker.WorkerMain;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -30,96 +33,198 @@ import picocli.CommandLine.Option;
 import redis.clients.jedis.RedisClient;
 
 /**
- * {@code taskhost bench}: pushes trivial tasks through a real host and reports throughput and
- * enqueue-to-start latency beside the floor, a bare start of the worker JVM with the same
- * classpath and options, measured in the same run. It also reports the host's CPU use while
- * it waits on an empty queue.
+ * {@code taskhost bench}: pushes trivial tasks through real hosts, one per launch mode (strict
+ * with no help, with class-data sharing, with warm spares, with both, and reuse mode), and
+ * reports throughput and enqueue-to-start latency for each beside the floor, a bare start of
+ * the worker JVM with the same classpath and options, measured in the same run. It also
+ * reports the host's CPU use while it waits on an empty queue.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure tasks/s, enqueue-to-start latency, the bare-JVM floor and idle CPU on this machine.")
+        description = "Measure tasks/s and enqueue-to-start latency per launch mode, the bare-JVM floor and idle CPU.")
 public final class BenchCommand implements Callable<Integer> {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String NOOP = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}";
     /** Lets the JIT and GC threads finish the burst's work before idle CPU is measured. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(3);
 
-    @Option(names = "--tasks", defaultValue = "200", description = "Trivial tasks in the throughput burst. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--tasks", defaultValue = "200",
+            description = "Trivial tasks in each strict-mode throughput burst. Default: ${DEFAULT-VALUE}")
     int tasks;
 
-    @Option(names = "--latency-samples", defaultValue = "30",
+    @Option(names = "--reuse-tasks", defaultValue = "20000",
+            description = "Trivial tasks in the reuse-mode burst. Default: ${DEFAULT-VALUE}")
+    int reuseTasks;
+
+    @Option(names = "--tasks-per-worker", defaultValue = "1000",
+            description = "Tasks per worker JVM in reuse mode. Default: ${DEFAULT-VALUE}")
+    int tasksPerWorker;
+
+    @Option(names = "--warm-spares", defaultValue = "1",
+            description = "Warm spares in the modes that use them. Default: ${DEFAULT-VALUE}")
+    int warmSpares;
+
+    @Option(names = "--latency-samples", defaultValue = "40",
             description = "Tasks pushed one at a time, at low load, for the latency figures. Default: ${DEFAULT-VALUE}")
     int latencySamples;
 
-    @Option(names = "--floor-starts", defaultValue = "40",
+    @Option(names = "--latency-interval-ms", defaultValue = "400",
+            description = "Milliseconds between two low-load tasks. Default: ${DEFAULT-VALUE}")
+    long latencyIntervalMs;
+
+    @Option(names = "--floor-starts", defaultValue = "60",
             description = "Bare worker-JVM starts timed for the floor. Default: ${DEFAULT-VALUE}")
     int floorStarts;
 
     @Option(names = "--workers", description = "Worker slots. Default: the number of cores")
     Integer workers;
 
-    @Option(names = "--redis", defaultValue = "embedded",
-            description = "Redis to use; 'embedded' starts a bundled redis-server. Default: ${DEFAULT-VALUE}")
-    String redis;
-
     @Option(names = "--plugin-jar", defaultValue = "plugins-dir/fixtures.jar",
             description = "The jar holding the Fixtures TaskWorker. Default: ${DEFAULT-VALUE}")
     Path pluginJar;
+
+    @Option(names = "--worker-java", description = "The java of the worker JVMs. Default: the host's own")
+    Path workerJava;
 
     @Option(names = "--worker-jvm-options", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError",
             description = "JVM options for the worker JVMs and the floor. Default: ${DEFAULT-VALUE}")
     String workerJvmOptions;
 
+    @Option(names = "--modes", split = ",", defaultValue = "strict,cds,spares,both,reuse",
+            description = "Launch modes to measure, of strict, cds, spares, both, reuse. Default: ${DEFAULT-VALUE}")
+    List<String> modes;
+
     @Option(names = "--idle-seconds", defaultValue = "10",
             description = "How long to measure the host's CPU on an empty queue. Default: ${DEFAULT-VALUE}")
     int idleSeconds;
 
+    private int slots;
+    private Path work;
+
     @Override
     public Integer call() throws Exception {
-        int slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-        List<String> jvmOptions = List.of(workerJvmOptions.trim().split("\\s+"));
-        Path work = Files.createTempDirectory("taskhost-bench-");
+        slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        work = Files.createTempDirectory("taskhost-bench-");
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
-        String queue = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        HostSettings settings = HostOptions.parse("--redis", redis, "--queue", queue, "--plugins-dir", plugins.toString(),
-                "--workers", Integer.toString(slots), "--cache-dir", work.resolve("cache").toString(),
-                "--worker-jvm-options", workerJvmOptions, "--outcomes-kept", Integer.toString(Math.max(10_000, tasks * 2)),
-                "--host-id", "bench");
+        List<String> jvmOptions = List.of(workerJvmOptions.trim().split("\\s+"));
+        Path java = workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava;
 
-        System.out.printf("taskhost bench: %d cores, %d worker slot(s), JVM %s, worker options %s%n",
-                Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), jvmOptions);
-        Floor floor = measureFloor(settings.workerJava(), jvmOptions, WorkerClasspath.ofHost().with(pluginJar), slots);
-        try (Host host = Host.start(settings);
-             RedisClient client = RedisClient.create(URI.create(host.redisUrl()))) {
-            var keys = new QueueKeys(queue);
-            int warmup = slots * 2;
-            pushNoops(client, keys, warmup);
-            awaitProcessed(client, keys, warmup);
-
-            long start = System.nanoTime();
-            pushNoops(client, keys, tasks);
-            awaitProcessed(client, keys, warmup + tasks);
-            double seconds = (System.nanoTime() - start) / 1e9;
-
-            Latency latency = measureLatency(client, keys, warmup + tasks);
-
-            LockSupport.parkNanos(IDLE_SETTLE.toNanos());
-            double idleCpu = idleCpuPercent(Duration.ofSeconds(idleSeconds));
-
-            System.out.println();
-            System.out.println("| measure | figure |");
-            System.out.println("|---|---|");
-            row("strict mode: tasks/s (" + tasks + " trivial tasks, " + slots + " slots)", tasks / seconds);
-            row("floor: bare worker-JVM starts/s, same classpath and options, " + slots + " in parallel",
-                    floor.startsPerSecond());
-            row("strict mode as a share of the floor (%)", 100 * (tasks / seconds) / floor.startsPerSecond());
-            row("floor: one bare worker-JVM start, mean wall ms", floor.meanMillis());
-            row("low load: enqueue to operation start, p50 ms", latency.p50());
-            row("low load: enqueue to operation start, p99 ms", latency.p99());
-            row("low load: enqueue to fetch, p50 ms", latency.fetchP50());
-            row("host CPU while idle on an empty queue (% of one core)", idleCpu);
+        System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
+                Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
+        String classpath = WorkerClasspath.ofHost().with(plugins.resolve("fixtures.jar"));
+        Floor floor = measureFloor(java, jvmOptions, classpath);
+        Map<String, Result> results = new TreeMap<>();
+        double[] idle;
+        try (EmbeddedRedis redis = EmbeddedRedis.start(0);
+             RedisClient client = RedisClient.create(URI.create(redis.url()))) {
+            for (String mode : modes) {
+                HostSettings settings = settings(redis.url(), plugins, mode, flagsOf(mode.trim()));
+                try (Host host = Host.start(settings)) {
+                    results.put(mode, measure(host, client, new QueueKeys(settings.queue()), mode));
+                }
+            }
+            HostSettings defaults = settings(redis.url(), plugins, "idle", List.of());
+            try (Host host = Host.start(defaults)) {
+                var keys = new QueueKeys(defaults.queue());
+                pushNoops(client, keys, slots * 2);
+                awaitProcessed(client, keys, slots * 2);
+                LockSupport.parkNanos(IDLE_SETTLE.toNanos());
+                idle = idleCpuPercent(Duration.ofSeconds(idleSeconds));
+            }
         }
+
+        System.out.println();
+        System.out.println("| mode | tasks/s | share of the floor | enqueue to start p50 ms | p99 ms | worker JVMs used |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String mode : modes) {
+            Result r = results.get(mode);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.0f | %.0f | %s |%n", describe(mode),
+                    r.tasksPerSecond(), 100 * r.tasksPerSecond() / floor.startsPerSecond(), r.p50(), r.p99(),
+                    r.launches());
+        }
+        System.out.println();
+        System.out.println("| measure | figure |");
+        System.out.println("|---|---|");
+        row("floor: bare worker-JVM starts/s, same classpath and options, " + slots + " in parallel",
+                floor.startsPerSecond());
+        row("floor: one bare worker-JVM start, mean wall ms", floor.meanMillis());
+        row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
+        row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
         return 0;
+    }
+
+    private List<String> flagsOf(String mode) {
+        String spares = Integer.toString(warmSpares);
+        return switch (mode) {
+            case "strict" -> List.of("--warm-spares", "0", "--class-data-sharing", "false");
+            case "cds" -> List.of("--warm-spares", "0", "--class-data-sharing", "true");
+            case "spares" -> List.of("--warm-spares", spares, "--class-data-sharing", "false");
+            case "both" -> List.of("--warm-spares", spares, "--class-data-sharing", "true");
+            case "reuse" -> List.of("--warm-spares", spares, "--class-data-sharing", "true", "--tasks-per-worker",
+                    Integer.toString(tasksPerWorker));
+            default -> throw new IllegalArgumentException("unknown mode " + mode + "; use strict, cds, spares, both or"
+                    + " reuse");
+        };
+    }
+
+    private String describe(String mode) {
+        return switch (mode) {
+            case "strict" -> "strict, no spares, no class-data sharing";
+            case "cds" -> "strict + class-data sharing";
+            case "spares" -> "strict + " + warmSpares + " warm spare(s)";
+            case "both" -> "strict + spares + class-data sharing (the default)";
+            default -> "reuse mode, " + tasksPerWorker + " tasks per JVM";
+        };
+    }
+
+    private HostSettings settings(String redisUrl, Path plugins, String mode, List<String> flags) {
+        List<String> args = new ArrayList<>(List.of("--redis", redisUrl, "--queue",
+                "bench-" + mode + "-" + UUID.randomUUID().toString().substring(0, 8), "--plugins-dir",
+                plugins.toString(), "--workers", Integer.toString(slots), "--cache-dir",
+                work.resolve("cache-" + mode).toString(), "--worker-jvm-options", workerJvmOptions, "--outcomes-kept",
+                Integer.toString(Math.max(10_000, Math.max(tasks, reuseTasks) * 2)), "--host-id", "bench-" + mode));
+        if (workerJava != null) {
+            args.addAll(List.of("--worker-java", workerJava.toString()));
+        }
+        args.addAll(flags);
+        return HostOptions.parse(args.toArray(String[]::new));
+    }
+
+    private record Result(double tasksPerSecond, double p50, double p99, String launches) {
+    }
+
+    private Result measure(Host host, RedisClient client, QueueKeys keys, String mode) throws IOException {
+        int burst = mode.equals("reuse") ? reuseTasks : tasks;
+        int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
+        pushNoops(client, keys, warmup);
+        awaitProcessed(client, keys, warmup);
+        System.out.printf("%s: %d warm-up tasks done; %d in the burst%n", mode, warmup, burst);
+
+        long start = System.nanoTime();
+        pushNoops(client, keys, burst);
+        awaitProcessed(client, keys, warmup + burst);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Integer> launches = launchesOf(client, keys, Math.min(burst, 1000));
+
+        List<Double> toStart = new ArrayList<>();
+        for (int i = 0; i < latencySamples; i++) {
+            LockSupport.parkNanos(Duration.ofMillis(latencyIntervalMs).toNanos());
+            long pushedAt = System.currentTimeMillis();
+            client.lpush(keys.queue(), NOOP);
+            awaitProcessed(client, keys, warmup + burst + i + 1);
+            JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
+            toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
+        }
+        return new Result(burst / seconds, percentile(toStart, 50), percentile(toStart, 99), launches.toString());
+    }
+
+    private static Map<String, Integer> launchesOf(RedisClient client, QueueKeys keys, int count) throws IOException {
+        Map<String, Integer> launches = new TreeMap<>();
+        for (String json : client.lrange(keys.outcomes(), 0, count - 1)) {
+            launches.merge(MAPPER.readTree(json).path("launch").asText("?"), 1, Integer::sum);
+        }
+        return launches;
     }
 
     private static void row(String measure, double figure) {
@@ -127,9 +232,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static void pushNoops(RedisClient client, QueueKeys keys, int count) {
-        String[] payloads = new String[count];
-        Arrays.fill(payloads, "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}");
-        client.lpush(keys.queue(), payloads);
+        for (int pushed = 0; pushed < count; pushed += 1000) {
+            String[] payloads = new String[Math.min(1000, count - pushed)];
+            Arrays.fill(payloads, NOOP);
+            client.lpush(keys.queue(), payloads);
+        }
     }
 
     private static void awaitProcessed(RedisClient client, QueueKeys keys, long count) {
@@ -138,14 +245,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (processed != null && Long.parseLong(processed) >= count) {
                 return;
             }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
         }
     }
 
     private record Floor(double startsPerSecond, double meanMillis) {
     }
 
-    private Floor measureFloor(Path java, List<String> jvmOptions, String classpath, int parallel) throws Exception {
+    private Floor measureFloor(Path java, List<String> jvmOptions, String classpath) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
@@ -161,7 +268,7 @@ public final class BenchCommand implements Callable<Integer> {
             return System.nanoTime() - began;
         };
         oneStart.call();
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        ExecutorService pool = Executors.newFixedThreadPool(slots);
         try {
             long start = System.nanoTime();
             List<Future<Long>> starts = new ArrayList<>();
@@ -179,23 +286,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private record Latency(double p50, double p99, double fetchP50) {
-    }
-
-    private Latency measureLatency(RedisClient client, QueueKeys keys, long processedBefore) throws IOException {
-        List<Double> toStart = new ArrayList<>();
-        List<Double> toFetch = new ArrayList<>();
-        for (int i = 0; i < latencySamples; i++) {
-            long pushedAt = System.currentTimeMillis();
-            client.lpush(keys.queue(), "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}");
-            awaitProcessed(client, keys, processedBefore + i + 1);
-            JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
-            toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
-            toFetch.add((double) (outcome.path("fetchedAt").asLong() - pushedAt));
-        }
-        return new Latency(percentile(toStart, 50), percentile(toStart, 99), percentile(toFetch, 50));
-    }
-
     private static double percentile(List<Double> values, int percent) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
@@ -203,15 +293,25 @@ public final class BenchCommand implements Callable<Integer> {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    private static double idleCpuPercent(Duration window) {
-        Duration before = cpuTime();
+    /** This process's CPU, and this process's with its worker JVMs', over {@code window}, as % of one core. */
+    private static double[] idleCpuPercent(Duration window) {
+        Duration before = cpuTime(ProcessHandle.current());
+        Duration beforeAll = before.plus(descendantsCpuTime());
         long start = System.nanoTime();
         LockSupport.parkNanos(window.toNanos());
-        Duration used = cpuTime().minus(before);
-        return 100.0 * used.toNanos() / (System.nanoTime() - start);
+        Duration used = cpuTime(ProcessHandle.current()).minus(before);
+        Duration usedAll = cpuTime(ProcessHandle.current()).plus(descendantsCpuTime()).minus(beforeAll);
+        long elapsed = System.nanoTime() - start;
+        return new double[] {100.0 * used.toNanos() / elapsed, 100.0 * usedAll.toNanos() / elapsed};
     }
 
-    private static Duration cpuTime() {
-        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    private static Duration descendantsCpuTime() {
+        return ProcessHandle.current().descendants()
+                .filter(process -> process.info().command().map(command -> command.endsWith("java")).orElse(false))
+                .map(BenchCommand::cpuTime).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    private static Duration cpuTime(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 }

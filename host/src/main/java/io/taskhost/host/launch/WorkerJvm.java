@@ -82,7 +82,7 @@ final class WorkerJvm {
         return process.isAlive();
     }
 
-    /** Whether it has loaded its plugin and waits for a task. */
+    /** Whether it has loaded its plugin, or run a task, and waits for the next one. */
     boolean isReady() {
         return ready;
     }
@@ -207,6 +207,7 @@ final class WorkerJvm {
         if (task != null) {
             var report = WorkerProtocol.reportJson(task.marker, line);
             if (report.isPresent()) {
+                ready = true;
                 task.report.complete(report.get());
                 return;
             }
