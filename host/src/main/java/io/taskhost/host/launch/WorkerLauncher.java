@@ -2,6 +2,7 @@ package io.taskhost.host.launch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.classdata.ClassDataSharing;
 import io.taskhost.worker.TaskAssignment;
 import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
@@ -43,11 +44,14 @@ public final class WorkerLauncher {
 
     private final LaunchSettings settings;
     private final WorkerClasspath classpath;
+    private final ClassDataSharing classData;
     private final ObjectMapper mapper;
 
-    public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ObjectMapper mapper) {
+    public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
+                          ObjectMapper mapper) {
         this.settings = settings;
         this.classpath = classpath;
+        this.classData = classData;
         this.mapper = mapper;
     }
 
@@ -66,6 +70,7 @@ public final class WorkerLauncher {
         long spawnedAt = System.currentTimeMillis();
         List<String> options = new ArrayList<>(settings.jvmOptions());
         options.addAll(jvmOptions);
+        options.addAll(classData.optionsFor(classpath.jars(pluginJar), List.copyOf(options)));
         Process process = WorkerProcess.start(settings.java(), options, classpath.with(pluginJar), settings.workDir());
         var reportJson = new AtomicReference<String>();
         var outputTail = new ArrayDeque<String>();
