@@ -107,42 +107,60 @@ public final class ClassDataSharing implements AutoCloseable {
     }
 
     private List<String> archiveOptions(List<Path> jars, List<String> jvmOptions) throws IOException {
-        Optional<WorkerJdk> known = jdks.known(java);
-        if (known.isEmpty()) {
-            once(java, () -> jdks.probe(java));
-            return List.of();
-        }
-        WorkerJdk jdk = known.get();
-        if (jdk.format() == ArchiveFormat.NONE) {
-            return List.of();
-        }
-        List<String> jarDigests = new ArrayList<>();
         for (Path jar : jars) {
             if (!Files.isRegularFile(jar)) {
                 return List.of();
             }
-            Optional<String> digest = digests.known(jar);
-            if (digest.isEmpty()) {
-                once(jar, () -> digests.digest(jar));
-            } else {
-                jarDigests.add(digest.get());
-            }
         }
-        if (jarDigests.size() < jars.size()) {
+        Optional<WorkerJdk> jdk = jdks.known(java);
+        List<String> jarDigests = jdk.isEmpty() ? List.of() : knownDigests(jars);
+        if (jdk.isEmpty() || jarDigests.size() < jars.size()) {
+            once(List.of(jars, jvmOptions), () -> prepare(jars, jvmOptions));
             return List.of();
         }
-        Path archive = names.archiveFor(jdk, jarDigests, jvmOptions);
+        if (jdk.get().format() == ArchiveFormat.NONE) {
+            return List.of();
+        }
+        Path archive = names.archiveFor(jdk.get(), jarDigests, jvmOptions);
         State state = archives.get(archive);
         if (state == State.READY) {
             if (Files.isRegularFile(archive)) {
-                return jdk.format().launchOptions(archive);
+                return jdk.get().format().launchOptions(archive);
             }
-            log.warn("class-data archive {} disappeared; workers start without it until it is rebuilt", archive);
+            log.info("class-data archive {} disappeared; workers start without it until it is rebuilt", archive);
             archives.remove(archive, State.READY);
         } else if (state == null && archives.putIfAbsent(archive, State.BUILDING) == null) {
-            submit(() -> build(archive, jdk, jars, jvmOptions), () -> archives.remove(archive, State.BUILDING));
+            submit(() -> build(archive, jdk.get(), jars, jvmOptions), () -> archives.remove(archive, State.BUILDING));
         }
         return List.of();
+    }
+
+    private List<String> knownDigests(List<Path> jars) throws IOException {
+        List<String> known = new ArrayList<>();
+        for (Path jar : jars) {
+            Optional<String> digest = digests.known(jar);
+            if (digest.isEmpty()) {
+                break;
+            }
+            known.add(digest.get());
+        }
+        return known;
+    }
+
+    /** On the builder thread, what a launch must not wait for: the JDK's version, the jars' digests, the build. */
+    private void prepare(List<Path> jars, List<String> jvmOptions) throws IOException, InterruptedException {
+        WorkerJdk jdk = jdks.probe(java);
+        if (jdk.format() == ArchiveFormat.NONE) {
+            return;
+        }
+        List<String> jarDigests = new ArrayList<>();
+        for (Path jar : jars) {
+            jarDigests.add(digests.digest(jar));
+        }
+        Path archive = names.archiveFor(jdk, jarDigests, jvmOptions);
+        if (archives.putIfAbsent(archive, State.BUILDING) == null) {
+            build(archive, jdk, jars, jvmOptions);
+        }
     }
 
     private interface Job {
