@@ -113,12 +113,12 @@ public final class ClassDataSharing implements AutoCloseable {
             }
         }
         Optional<WorkerJdk> jdk = jdks.known(java);
+        if (jdk.isPresent() && jdk.get().format() == ArchiveFormat.NONE) {
+            return List.of();
+        }
         List<String> jarDigests = jdk.isEmpty() ? List.of() : knownDigests(jars);
         if (jdk.isEmpty() || jarDigests.size() < jars.size()) {
             once(List.of(jars, jvmOptions), () -> prepare(jars, jvmOptions));
-            return List.of();
-        }
-        if (jdk.get().format() == ArchiveFormat.NONE) {
             return List.of();
         }
         Path archive = names.archiveFor(jdk.get(), jarDigests, jvmOptions);
