@@ -2,6 +2,8 @@ package io.taskhost.host;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.classdata.ClassDataSharing;
+import io.taskhost.host.classdata.ClassDataStatus;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.http.HostMetrics;
 import io.taskhost.host.http.HttpEndpoint;
@@ -70,10 +72,12 @@ public final class Host implements AutoCloseable {
     private final ScheduledExecutorService heartbeatTimer;
     private final ScheduledExecutorService maintenanceTimer;
     private final HttpEndpoint http;
+    private final ClassDataSharing classData;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
-                 PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat, SnapshotPublisher snapshots,
-                 ScheduledExecutorService heartbeatTimer, ScheduledExecutorService maintenanceTimer, HttpEndpoint http) {
+                 PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
+                 SnapshotPublisher snapshots, ScheduledExecutorService heartbeatTimer,
+                 ScheduledExecutorService maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -86,6 +90,7 @@ public final class Host implements AutoCloseable {
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
         this.http = http;
+        this.classData = classData;
     }
 
     public static Host start(HostSettings settings) throws IOException {
@@ -127,9 +132,12 @@ public final class Host implements AutoCloseable {
         }
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
+        var classData = settings.classDataSharing()
+                ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), settings.cacheDir().resolve("work"))
+                : ClassDataSharing.off();
         var launcher = new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.cacheDir().resolve("work"), settings.sparesKeptFor()),
-                WorkerClasspath.ofHost(), mapper);
+                WorkerClasspath.ofHost(), classData, mapper);
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
@@ -190,7 +198,7 @@ public final class Host implements AutoCloseable {
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
         return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeat, snapshots, heartbeatTimer,
-                maintenanceTimer, http);
+                maintenanceTimer, http, classData);
     }
 
     private static ScheduledExecutorService timer(String name) {
@@ -225,6 +233,11 @@ public final class Host implements AutoCloseable {
         return tasks.inFlight();
     }
 
+    /** How the class-data archives of worker JVMs stand. */
+    public ClassDataStatus classData() {
+        return classData.status();
+    }
+
     /** Where the HTTP endpoint listens; empty when it is off, as it is unless {@code --http-port} is set. */
     public Optional<InetSocketAddress> httpAddress() {
         return Optional.ofNullable(http).map(HttpEndpoint::address);
@@ -245,6 +258,7 @@ public final class Host implements AutoCloseable {
                 http.close();
             }
             watcher.close();
+            classData.close();
             redis.close();
             if (embeddedRedis != null) {
                 embeddedRedis.close();

@@ -51,6 +51,12 @@ public final class HostOptions {
             description = "JVM options for worker JVMs, space-separated. Default: ${DEFAULT-VALUE}")
     String workerJvmOptions;
 
+    @Option(names = "--class-data-sharing", paramLabel = "BOOLEAN", negatable = true, arity = "0..1",
+            defaultValue = "true", fallbackValue = "true",
+            description = "Start worker JVMs from a class-data archive (AppCDS, or an AOT cache on JDK 24+) that the"
+                    + " host builds in the background per plugin jar and JDK. Default: ${DEFAULT-VALUE}")
+    boolean classDataSharing;
+
     @Option(names = "--worker-max-heap", paramLabel = "SIZE", defaultValue = "256m",
             description = "Worker JVM heap (-Xmx); a worker that runs out exits and the task fails with out_of_memory."
                     + " Default: ${DEFAULT-VALUE}")
@@ -180,6 +186,7 @@ public final class HostOptions {
                 cacheDir.toAbsolutePath(),
                 workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava,
                 RunLimits.options(workerJvmOptions),
+                classDataSharing,
                 workerMaxHeap,
                 warmSpares,
                 tasksPerWorker,

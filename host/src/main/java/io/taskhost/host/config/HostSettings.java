@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param pluginTrust  what a plugin jar must satisfy before it is loaded
  * @param httpPort     port of the health, metrics and status endpoint; 0 leaves it off
  * @param httpBind     address that endpoint listens on
+ * @param classDataSharing whether worker JVMs start from class-data archives the host builds for them
  */
 public record HostSettings(
         String redisUrl,
@@ -35,6 +36,7 @@ public record HostSettings(
         Path cacheDir,
         Path workerJava,
         List<String> workerJvmOptions,
+        boolean classDataSharing,
         String workerMaxHeap,
         int warmSpares,
         int tasksPerWorker,

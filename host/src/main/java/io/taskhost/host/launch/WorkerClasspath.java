@@ -8,6 +8,7 @@ import io.taskhost.worker.WorkerMain;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +40,13 @@ public final class WorkerClasspath {
     public String with(Path pluginJar) {
         return entries.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))
                 + File.pathSeparator + pluginJar;
+    }
+
+    /** The classpath as jars, in order, {@code pluginJar} last: what a class-data archive is named after. */
+    public List<Path> jars(Path pluginJar) {
+        List<Path> jars = new ArrayList<>(entries);
+        jars.add(pluginJar);
+        return List.copyOf(jars);
     }
 
     private static Path locationOf(Class<?> type) {

@@ -2,11 +2,13 @@ package io.taskhost.host.launch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.classdata.ClassDataSharing;
 import io.taskhost.worker.TaskAssignment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -26,12 +28,15 @@ public final class WorkerLauncher implements AutoCloseable {
 
     private final LaunchSettings settings;
     private final WorkerClasspath classpath;
+    private final ClassDataSharing classData;
     private final ObjectMapper mapper;
     private final IdleWorkers idle;
 
-    public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ObjectMapper mapper) {
+    public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
+                          ObjectMapper mapper) {
         this.settings = settings;
         this.classpath = classpath;
+        this.classData = classData;
         this.mapper = mapper;
         this.idle = new IdleWorkers(plan -> start(plan, true), settings.sparesKeptFor(), Clock.systemUTC());
     }
@@ -82,7 +87,9 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
-        return WorkerJvm.start(settings, mapper, plan.jvmOptions(), classpath.with(plan.pluginJar()), warm,
+        List<String> options = new ArrayList<>(plan.jvmOptions());
+        options.addAll(classData.optionsFor(classpath.jars(plan.pluginJar()), plan.jvmOptions()));
+        return WorkerJvm.start(settings, mapper, options, classpath.with(plan.pluginJar()), warm,
                 plan.tasksPerWorker());
     }
 

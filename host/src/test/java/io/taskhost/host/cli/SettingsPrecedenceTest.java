@@ -1,6 +1,8 @@
 package io.taskhost.host.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.taskhost.host.config.HostSettings;
@@ -65,6 +67,18 @@ class SettingsPrecedenceTest {
                 () -> parse(Map.of(), new Properties(), "--workers", "0"));
         assertEquals("workers must be at least 1, not 0", error.getMessage());
         assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), new Properties(), "--redis", "http://x"));
+    }
+
+    @Test
+    void classDataSharingIsOnUnlessAFlagTheEnvironmentOrTheFileTurnsItOff() {
+        assertTrue(parse(Map.of(), new Properties()).classDataSharing());
+        assertFalse(parse(Map.of(), new Properties(), "--no-class-data-sharing").classDataSharing());
+        assertFalse(parse(Map.of(), new Properties(), "--class-data-sharing=false").classDataSharing());
+        assertFalse(parse(Map.of("TASKHOST_CLASS_DATA_SHARING", "false"), new Properties()).classDataSharing());
+        var file = new Properties();
+        file.setProperty("class-data-sharing", "false");
+        assertFalse(parse(Map.of(), file).classDataSharing());
+        assertTrue(parse(Map.of(), file, "--class-data-sharing").classDataSharing());
     }
 
     @Test

@@ -1,0 +1,105 @@
+package io.taskhost.host.classdata;
+
+import io.taskhost.worker.WorkerProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a short-lived JVM to its end with stdin at EOF and collects what it printed: the probe of a
+ * JDK, and the training and verification runs of an archive. Environment as for workers, so that
+ * the host's own {@code JAVA_TOOL_OPTIONS} cannot leak into an archive.
+ */
+final class JvmRunner {
+
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+
+    private final Path workDir;
+    private final Duration limit;
+
+    JvmRunner(Path workDir, Duration limit) {
+        this.workDir = workDir;
+        this.limit = limit;
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    /** {@code java <arguments>}, no classpath. */
+    Result run(Path java, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(arguments);
+        var builder = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> kept = new HashMap<>();
+        for (String name : WorkerProcess.ENVIRONMENT) {
+            String value = builder.environment().get(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        builder.environment().clear();
+        builder.environment().putAll(kept);
+        return finish(builder.start(), command);
+    }
+
+    /** A worker JVM, started as the launcher starts one, given {@code arguments}. */
+    Result runWorker(Path java, List<String> jvmOptions, String classpath, List<String> arguments)
+            throws IOException, InterruptedException {
+        Process process = WorkerProcess.start(java, jvmOptions, classpath, workDir, arguments);
+        return finish(process, List.of(java.toString(), String.join(" ", jvmOptions), "-cp", classpath));
+    }
+
+    private Result finish(Process process, List<String> command) throws InterruptedException, IOException {
+        process.getOutputStream().close();
+        var stdout = new ByteArrayOutputStream();
+        var stderr = new ByteArrayOutputStream();
+        Thread stdoutReader = reader(process.getInputStream(), stdout, "class-data-jvm-stdout");
+        Thread stderrReader = reader(process.getErrorStream(), stderr, "class-data-jvm-stderr");
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                WorkerProcess.killTree(process, KILL_GRACE);
+                throw new IOException("JVM ran past " + limit + " and was killed: " + String.join(" ", command));
+            }
+            stdoutReader.join(KILL_GRACE.toMillis());
+            stderrReader.join(KILL_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            WorkerProcess.killTree(process, KILL_GRACE);
+            throw e;
+        }
+        return new Result(process.exitValue(), (text(stdout) + "\n" + text(stderr)).strip());
+    }
+
+    private static Thread reader(InputStream from, ByteArrayOutputStream to, String name) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (from) {
+                int read;
+                while ((read = from.read(buffer)) >= 0) {
+                    synchronized (to) {
+                        to.write(buffer, 0, read);
+                    }
+                }
+            } catch (IOException e) {
+                // the JVM was killed; what it printed so far is all there is
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static String text(ByteArrayOutputStream bytes) {
+        synchronized (bytes) {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

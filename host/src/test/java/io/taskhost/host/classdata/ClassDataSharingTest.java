@@ -1,0 +1,214 @@
+package io.taskhost.host.classdata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.taskhost.host.launch.WorkerRun;
+import io.taskhost.host.testing.Eventually;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Worker JVMs get a verified archive once it is built, and run without one whenever there is none. */
+class ClassDataSharingTest {
+
+    private static final Path HOST_JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    @TempDir
+    Path temp;
+
+    private Path cacheDir;
+    private Path workDir;
+    private Path pluginJar;
+    private ClassDataSharing classData;
+
+    @BeforeEach
+    void directories() throws IOException {
+        cacheDir = temp.resolve("cache");
+        workDir = Files.createDirectories(temp.resolve("work"));
+        pluginJar = NoopWorker.fixturesJarIn(temp.resolve("jars"));
+    }
+
+    @AfterEach
+    void stopBuilding() throws InterruptedException {
+        if (classData != null) {
+            classData.close();
+        }
+    }
+
+    private NoopWorker worker(Path java) {
+        NoopWorker worker = new NoopWorker(java, workDir, pluginJar);
+        assumeTrue(worker.jars().stream().allMatch(Files::isRegularFile),
+                "archives refuse directories on the classpath, and this run's classpath has some: " + worker.jars());
+        return worker;
+    }
+
+    private static void assertPassed(WorkerRun run) {
+        assertTrue(run.report() != null && run.report().passed(), "noop did not pass: exit " + run.exitCode()
+                + ", output " + run.outputTail());
+    }
+
+    @Test
+    void theFixturesClasspathGetsAVerifiedAppCdsArchiveThatTheNoopTaskRunsWith() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()),
+                "the first launch must not wait for an archive");
+
+        Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the archive is built with no further launch",
+                () -> classData.status().ready() == 1);
+        List<String> options = classData.optionsFor(worker.jars(), NoopWorker.jvmOptions());
+
+        assertEquals(1, options.size(), options.toString());
+        assertTrue(options.get(0).startsWith("-XX:SharedArchiveFile="), options.toString());
+        Path archive = NoopWorker.archivePath(options);
+        assertEquals(cacheDir.resolve("class-data"), archive.getParent());
+        assertTrue(archive.getFileName().toString().endsWith(".jsa"), archive.toString());
+        assertEquals(new ClassDataStatus(true, 1, 0, 0), classData.status());
+        assertPassed(worker.run(classData));
+        try (var files = Files.list(archive.getParent())) {
+            assertEquals(List.of(archive), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aJarWithOtherContentAtTheSamePathGetsAnotherArchive() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        Path first = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
+
+        Files.copy(Path.of(System.getProperty("taskhost.test.plugins-dir", "../plugins-dir"), "taskpro-example.jar"),
+                pluginJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path second = NoopWorker.archivePath(Eventually.value(NoopWorker.ARCHIVE_DEADLINE,
+                "an archive for the replaced jar", () -> {
+                    List<String> options = classData.optionsFor(worker.jars(), NoopWorker.jvmOptions());
+                    return options.isEmpty() || NoopWorker.archivePath(options).equals(first) ? null : options;
+                }));
+
+        assertNotEquals(first, second);
+        assertTrue(Files.isRegularFile(first) && Files.isRegularFile(second));
+    }
+
+    @Test
+    void anArchiveThatFailsVerificationIsNeverUsedNorRebuiltAndTheTaskStillRuns() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(2));
+        var training = new JvmTraining(runner);
+        ArchiveTraining corrupting = (jdk, jvmOptions, classpath, archive) -> {
+            training.train(jdk, jvmOptions, classpath, archive);
+            overwriteStart(archive);
+        };
+        classData = new ClassDataSharing(true, HOST_JAVA, new ArchiveNames(cacheDir.resolve("class-data")),
+                new JdkProbe(runner), new JarDigests(), corrupting, new ArchiveVerification(runner),
+                ClassDataSharing.builderThread());
+
+        Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the corrupt archive is found unusable", () -> {
+            assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
+            return classData.status().unusable() == 1;
+        });
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
+        }
+        assertEquals(new ClassDataStatus(true, 0, 0, 1), classData.status(), "an unusable archive is not rebuilt");
+        try (var files = Files.list(cacheDir.resolve("class-data"))) {
+            assertEquals(List.of(), files.toList(), "the unusable archive is deleted");
+        }
+        assertPassed(worker.run(classData));
+    }
+
+    @Test
+    void aVerifiedArchiveCorruptedOrDeletedLaterOnlyCostsAWarning() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
+
+        overwriteStart(archive);
+        assertPassed(worker.run(classData));
+
+        Files.delete(archive);
+        assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()),
+                "a deleted archive is dropped from the ready ones");
+        assertPassed(worker.run(classData));
+    }
+
+    @Test
+    void onTemurin25AnAotCacheIsBuiltAndTheNoopTaskRunsWithIt() throws Exception {
+        assumeTrue(Files.isExecutable(TEMURIN_25), TEMURIN_25 + " is not installed");
+        NoopWorker worker = worker(TEMURIN_25);
+        classData = ClassDataSharing.forWorkers(TEMURIN_25, cacheDir, workDir);
+
+        List<String> options = worker.awaitArchiveOptions(classData);
+
+        assertEquals(1, options.size(), options.toString());
+        assertTrue(options.get(0).startsWith("-XX:AOTCache="), options.toString());
+        assertTrue(NoopWorker.archivePath(options).getFileName().toString().matches("jdk25-[0-9a-f]{64}\\.aot"),
+                options.toString());
+        assertPassed(worker.run(classData));
+    }
+
+    @Test
+    void aJdkOlderThan13GetsNoArchive() throws Exception {
+        Path oldJava = fakeJava("1.8", "1.8.0_402-b06");
+        NoopWorker worker = worker(oldJava);
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(1));
+        var probe = new JdkProbe(runner);
+        classData = new ClassDataSharing(true, oldJava, new ArchiveNames(cacheDir.resolve("class-data")), probe,
+                new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner),
+                ClassDataSharing.builderThread());
+
+        assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
+        Eventually.within(Duration.ofSeconds(30), "the old JDK is probed", () -> probe.known(oldJava).isPresent());
+
+        assertEquals(8, probe.known(oldJava).get().feature());
+        assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
+        assertEquals(new ClassDataStatus(true, 0, 0, 0), classData.status());
+    }
+
+    @Test
+    void aJavaThatCannotTellItsVersionGetsNoArchive() throws Exception {
+        Path broken = Files.writeString(temp.resolve("broken-java"), "#!/bin/sh\necho 'no such JVM' >&2\nexit 1\n");
+        assertTrue(broken.toFile().setExecutable(true));
+        var probe = new JdkProbe(new JvmRunner(workDir, Duration.ofMinutes(1)));
+
+        WorkerJdk jdk = probe.probe(broken);
+
+        assertEquals(ArchiveFormat.NONE, jdk.format());
+    }
+
+    @Test
+    void sharingOffGivesNoOptionsAndBuildsNothing() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        classData = ClassDataSharing.off();
+
+        assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
+        assertEquals(new ClassDataStatus(false, 0, 0, 0), classData.status());
+        assertPassed(worker.run(classData));
+    }
+
+    private Path fakeJava(String specificationVersion, String build) throws IOException {
+        Path java = Files.writeString(temp.resolve("java-" + specificationVersion), "#!/bin/sh\n"
+                + "echo 'Property settings:' >&2\n"
+                + "echo '    java.specification.version = " + specificationVersion + "' >&2\n"
+                + "echo '    java.runtime.version = " + build + "' >&2\n");
+        assertTrue(java.toFile().setExecutable(true));
+        return java;
+    }
+
+    private static void overwriteStart(Path archive) throws IOException {
+        assertTrue(archive.toFile().setWritable(true, true), "cannot make " + archive + " writable");
+        try (var channel = Files.newByteChannel(archive, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap("not an archive, not at all".getBytes()));
+        }
+    }
+}
