@@ -33,7 +33,11 @@ import picocli.CommandLine.Option;
 import redis.clients.jedis.RedisClient;
 
 /**
- * {@code taskhost bench}: pushes trivial tasks through real hosts, one per launch mode (strict
+ * {@code taskhost bench}. Its options that mean something else than {@code taskhost run}'s have
+ * names of their own, because the config file and TASKHOST_* variables give defaults to every
+ * option of a setting's name.
+ *
+ * <p>It pushes trivial tasks through real hosts, one per launch mode (strict
  * with no help, with class-data sharing, with warm spares, with both, and reuse mode), and
  * reports throughput and enqueue-to-start latency for each beside the floor, a bare start of
  * the worker JVM with the same classpath and options, measured in the same run. It also
@@ -57,11 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Trivial tasks in the reuse-mode burst. Default: ${DEFAULT-VALUE}")
     int reuseTasks;
 
-    @Option(names = "--tasks-per-worker", defaultValue = "1000",
+    @Option(names = "--reuse-tasks-per-worker", defaultValue = "1000",
             description = "Tasks per worker JVM in reuse mode. Default: ${DEFAULT-VALUE}")
     int tasksPerWorker;
 
-    @Option(names = "--warm-spares", defaultValue = "1",
+    @Option(names = "--spares", defaultValue = "1",
             description = "Warm spares in the modes that use them. Default: ${DEFAULT-VALUE}")
     int warmSpares;
 
