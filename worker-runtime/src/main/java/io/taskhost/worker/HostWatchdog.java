@@ -6,14 +6,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Halts a worker whose host went away, since a worker must not outlive it. It polls the parent
  * rather than blocking on stdin, because a thread blocked in a native read delays every JVM
- * exit by about 300 ms. It is a class rather than a lambda because a worker's first lambda
- * costs it several milliseconds of generated classes.
+ * exit by about 300 ms. The first parent lookup initializes ProcessHandle, about 8 ms on JDK 17,
+ * so the watchdog thread makes it rather than the thread that runs the task. It is a class
+ * rather than a lambda because a worker's first lambda costs it generated classes.
  */
 final class HostWatchdog implements Runnable {
 
     private final long checkNanos;
     private final int exitCode;
-    private long hostPid;
 
     HostWatchdog(long checkNanos, int exitCode) {
         this.checkNanos = checkNanos;
@@ -21,7 +21,6 @@ final class HostWatchdog implements Runnable {
     }
 
     void start() {
-        hostPid = parentPid(-1);
         Thread watchdog = new Thread(this, "host-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
@@ -29,6 +28,7 @@ final class HostWatchdog implements Runnable {
 
     @Override
     public void run() {
+        long hostPid = parentPid(-1);
         while (parentPid(-2) == hostPid) {
             LockSupport.parkNanos(checkNanos);
         }
