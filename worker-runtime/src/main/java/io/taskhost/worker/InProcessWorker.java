@@ -32,7 +32,7 @@ public final class InProcessWorker {
             var natural = new NaturalJson(mapper.getFactory());
             var databind = new LazyDatabind(mapper);
             var call = new OperationCall(new ParamsBinder(natural, databind), new ResultEncoder(natural, databind),
-                    plugin);
+                    plugin, ProcessIds.ofThisPlatform());
             return report(call.run(asRead(assignment)), mapper);
         } finally {
             thread.setContextClassLoader(previous);

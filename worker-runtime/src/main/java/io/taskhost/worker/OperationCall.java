@@ -11,11 +11,13 @@ final class OperationCall {
     private final ParamsBinder binder;
     private final ResultEncoder results;
     private final ClassLoader plugin;
+    private final ProcessIds ids;
 
-    OperationCall(ParamsBinder binder, ResultEncoder results, ClassLoader plugin) {
+    OperationCall(ParamsBinder binder, ResultEncoder results, ClassLoader plugin, ProcessIds ids) {
         this.binder = binder;
         this.results = results;
         this.plugin = plugin;
+        this.ids = ids;
     }
 
     ClassLoader plugin() {
@@ -58,7 +60,7 @@ final class OperationCall {
         throw new NoSuchMethodException(type.getName() + " has no public operation " + name);
     }
 
-    private static long pid() {
-        return ProcessHandle.current().pid();
+    private long pid() {
+        return ids.pid();
     }
 }

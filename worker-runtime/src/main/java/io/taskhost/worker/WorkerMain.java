@@ -43,16 +43,16 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         WorkerOptions options = WorkerOptions.parse(args);
         var input = new LineInput(System.in);
-        var watchdog = new HostWatchdog(HOST_CHECK_NANOS, HOST_GONE_EXIT_CODE);
         // A cold worker reads first, so that an empty stdin still times a bare JVM start.
         byte[] line = options.warm() ? null : input.nextNonEmpty();
         if (!options.warm() && line == null) {
             return;
         }
-        watchdog.start();
+        var ids = ProcessIds.ofThisPlatform();
+        new HostWatchdog(ids, HOST_CHECK_NANOS, HOST_GONE_EXIT_CODE).start();
         // Reports go straight to the stdout descriptor, out of reach of a plugin's System.setOut.
         var worker = WorkerMain.of(new JsonFactory(), WorkerMain.class.getClassLoader(),
-                new FileOutputStream(FileDescriptor.out));
+                new FileOutputStream(FileDescriptor.out), ids);
         if (options.warm()) {
             worker.warmUp(System.err);
             line = input.nextNonEmpty();
@@ -69,10 +69,11 @@ public final class WorkerMain {
     }
 
     /** A worker that runs tasks of the classes {@code loader} sees and writes their reports to {@code reports}. */
-    static WorkerMain of(JsonFactory json, ClassLoader loader, OutputStream reports) {
+    static WorkerMain of(JsonFactory json, ClassLoader loader, OutputStream reports, ProcessIds ids) {
         var natural = new NaturalJson(json);
         var databind = new LazyDatabind();
-        var call = new OperationCall(new ParamsBinder(natural, databind), new ResultEncoder(natural, databind), loader);
+        var call = new OperationCall(new ParamsBinder(natural, databind), new ResultEncoder(natural, databind), loader,
+                ids);
         return new WorkerMain(new AssignmentReader(json), call, new ReportWriter(json), reports);
     }
 

@@ -29,7 +29,7 @@ class WorkerMainTest {
     /** Runs the task as a worker JVM gets it: the host's JSON line. */
     private String run(TaskAssignment assignment) throws Exception {
         var out = new ByteArrayOutputStream();
-        WorkerMain.of(new JsonFactory(), getClass().getClassLoader(), out).run(mapper.writeValueAsBytes(assignment));
+        WorkerMain.of(new JsonFactory(), getClass().getClassLoader(), out, ProcessIds.ofThisPlatform()).run(mapper.writeValueAsBytes(assignment));
         return out.toString(StandardCharsets.UTF_8);
     }
 
