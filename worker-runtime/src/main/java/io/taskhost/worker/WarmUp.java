@@ -84,10 +84,24 @@ final class WarmUp {
                     Operations.unsupportedSignature(method);
                     method.getGenericParameterTypes();
                     method.getGenericReturnType();
+                    prepareAccessor(method);
                 }
             }
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             err.println("taskhost worker: warm-up skipped " + name + ": " + e);
+        }
+    }
+
+    /**
+     * Makes reflection build the method's accessor, which since JDK 18 spins method-handle classes
+     * (some 3 ms), by invoking it without a receiver: the accessor is built first, then the call is
+     * refused before any plugin code runs. The task's call finds it on the shared root Method.
+     */
+    private static void prepareAccessor(Method operation) throws ReflectiveOperationException {
+        try {
+            operation.invoke(null, new Object[operation.getParameterCount()]);
+        } catch (NullPointerException refused) {
+            // What a receiver-less call of an instance method ends in.
         }
     }
 
