@@ -43,8 +43,8 @@ public class WorkerLatency {
                 task.add((System.nanoTime() - sent) / 1e6);
                 worker.waitFor();
             }
-            System.out.printf(Locale.ROOT, "warm spare: start to ready %.1f ms, task write to report %.1f ms (mean of %d)%n",
-                    mean(ready), mean(task), runs);
+            System.out.printf(Locale.ROOT, "warm spare: start to ready %.1f ms, task write to report %.1f ms (median of %d)%n",
+                    median(ready), median(task), runs);
         } else {
             command.addAll(List.of("--tasks", Integer.toString(runs)));
             Process worker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -57,8 +57,8 @@ public class WorkerLatency {
                 task.add((System.nanoTime() - sent) / 1e6);
             }
             worker.waitFor();
-            System.out.printf(Locale.ROOT, "reused worker: first task %.1f ms, later tasks %.2f ms each (mean of %d)%n",
-                    task.get(0), mean(task.subList(1, task.size())), runs - 1);
+            System.out.printf(Locale.ROOT, "reused worker: first task %.1f ms, later tasks %.2f ms each (median of %d)%n",
+                    task.get(0), median(task.subList(1, task.size())), runs - 1);
         }
     }
 
@@ -79,7 +79,9 @@ public class WorkerLatency {
         throw new IOException("the worker ended its output before a line starting with " + prefix);
     }
 
-    private static double mean(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }
