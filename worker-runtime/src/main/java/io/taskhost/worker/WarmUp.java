@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class WarmUp {
 
-    static final String EXTENSIONS_INDEX = "META-INF/extensions.idx";
+    private static final String EXTENSIONS_INDEX = "META-INF/extensions.idx";
     private static final byte[] REHEARSAL = ("{\"taskId\":\"warm-up\",\"attempt\":1,\"taskClass\":\"WarmUp\","
             + "\"worker\":\"rehearse\",\"javaClass\":\"" + Rehearsal.class.getName() + "\","
             + "\"method\":\"_task_rehearse\",\"params\":{\"text\":\"a\",\"number\":1,\"ratio\":0.5,\"flag\":true,"
