@@ -1,36 +1,41 @@
 package io.taskhost.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.api.TaskWorker;
 import io.taskhost.api.UnrecoverableTaskException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
-/** Calls the operation an assignment names and turns what happens into a report. */
+/** Calls the operation an assignment names and turns what happens into an outcome. */
 final class OperationCall {
 
-    private final ObjectMapper mapper;
+    private final ParamsBinder binder;
+    private final ResultEncoder results;
     private final ClassLoader plugin;
+    private final ProcessIds ids;
 
-    OperationCall(ObjectMapper mapper, ClassLoader plugin) {
-        this.mapper = mapper;
+    OperationCall(ParamsBinder binder, ResultEncoder results, ClassLoader plugin, ProcessIds ids) {
+        this.binder = binder;
+        this.results = results;
         this.plugin = plugin;
+        this.ids = ids;
     }
 
-    WorkerReport run(TaskAssignment assignment) {
+    ClassLoader plugin() {
+        return plugin;
+    }
+
+    Outcome run(Assignment assignment) {
         long startedAt = System.currentTimeMillis();
         try {
-            Object result = invoke(assignment);
-            JsonNode resultJson = result == null ? null : mapper.valueToTree(result);
-            return new WorkerReport(true, resultJson, null, startedAt, System.currentTimeMillis(), pid(), false);
+            String resultJson = results.encode(invoke(assignment));
+            return new Outcome(true, resultJson, null, startedAt, System.currentTimeMillis(), pid(), false);
         } catch (Throwable failure) {
-            return new WorkerReport(false, null, WorkerReport.ErrorInfo.of(failure), startedAt,
+            return new Outcome(false, null, WorkerReport.ErrorInfo.of(failure), startedAt,
                     System.currentTimeMillis(), pid(), failure instanceof UnrecoverableTaskException);
         }
     }
 
-    private Object invoke(TaskAssignment assignment) throws Throwable {
+    private Object invoke(Assignment assignment) throws Throwable {
         Class<?> type = Class.forName(assignment.javaClass(), true, plugin);
         if (!TaskWorker.class.isAssignableFrom(type)) {
             throw new IllegalStateException(assignment.javaClass() + " is not a TaskWorker");
@@ -38,7 +43,7 @@ final class OperationCall {
         Method operation = findOperation(type, assignment.method());
         Object worker = type.getConstructor().newInstance();
         var context = new WorkerContext(assignment, new StderrLogger(type.getName(), System.err));
-        Object[] args = new ParamsBinder(mapper).bind(operation, assignment.params(), context);
+        Object[] args = binder.bind(operation, assignment.paramsJson(), context);
         try {
             return operation.invoke(worker, args);
         } catch (InvocationTargetException e) {
@@ -55,7 +60,7 @@ final class OperationCall {
         throw new NoSuchMethodException(type.getName() + " has no public operation " + name);
     }
 
-    private static long pid() {
-        return ProcessHandle.current().pid();
+    private long pid() {
+        return ids.pid();
     }
 }

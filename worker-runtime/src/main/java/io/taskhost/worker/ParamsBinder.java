@@ -1,45 +1,70 @@
 package io.taskhost.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.api.TaskContext;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Turns a task's params into the arguments an operation declares. */
+/**
+ * Turns a task's params into the arguments an operation declares. A {@code String}, an
+ * {@code Object}, a raw {@code Map} or a {@code Map<String, Object>} is bound from jackson-core
+ * alone; any other type goes through databind, with the same outcome either way.
+ */
 final class ParamsBinder {
 
-    private final ObjectMapper mapper;
+    private final NaturalJson natural;
+    private final LazyDatabind databind;
 
-    ParamsBinder(ObjectMapper mapper) {
-        this.mapper = mapper;
+    ParamsBinder(NaturalJson natural, LazyDatabind databind) {
+        this.natural = natural;
+        this.databind = databind;
     }
 
-    Object[] bind(Method operation, JsonNode params, TaskContext context) {
+    Object[] bind(Method operation, String paramsJson, TaskContext context) throws IOException {
         Type[] types = operation.getGenericParameterTypes();
         Object[] args = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
-            args[i] = bindOne(types[i], params, context);
+            args[i] = bindOne(types[i], paramsJson, context);
         }
         return args;
     }
 
-    private Object bindOne(Type type, JsonNode params, TaskContext context) {
+    private Object bindOne(Type type, String paramsJson, TaskContext context) throws IOException {
         if (type == TaskContext.class) {
             return context;
         }
         if (type == String.class) {
-            return params == null ? "null" : params.toString();
+            return paramsJson == null ? "null" : paramsJson;
         }
-        JsonNode normalized = isNothing(params) ? mapper.createObjectNode() : params;
-        if (type instanceof Class<?> raw && JsonNode.class.isAssignableFrom(raw) && raw.isInstance(normalized)) {
-            return normalized;
+        boolean nothing = isNothing(paramsJson);
+        if (type == Object.class) {
+            return nothing ? new LinkedHashMap<>() : natural.read(paramsJson);
         }
-        return mapper.convertValue(normalized, mapper.constructType(type));
+        if (isMapOfAnything(type)) {
+            if (nothing) {
+                return new LinkedHashMap<>();
+            }
+            Object value = natural.read(paramsJson);
+            if (value instanceof Map) {
+                return value;
+            }
+        }
+        return databind.bind(type, paramsJson, nothing);
     }
 
-    /** PHP's json_encode writes an empty array for "no params". */
-    private static boolean isNothing(JsonNode params) {
-        return params == null || params.isNull() || params.isMissingNode() || (params.isArray() && params.isEmpty());
+    /** PHP's json_encode writes an empty array for "no params"; the text is compact, so "[]" is the only spelling. */
+    private static boolean isNothing(String paramsJson) {
+        return paramsJson == null || paramsJson.equals("null") || paramsJson.equals("[]");
+    }
+
+    private static boolean isMapOfAnything(Type type) {
+        if (type == Map.class) {
+            return true;
+        }
+        return type instanceof ParameterizedType map && map.getRawType() == Map.class
+                && map.getActualTypeArguments()[0] == String.class && map.getActualTypeArguments()[1] == Object.class;
     }
 }

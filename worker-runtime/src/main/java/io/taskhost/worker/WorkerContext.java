@@ -6,10 +6,10 @@ import java.util.Optional;
 
 final class WorkerContext implements TaskContext {
 
-    private final TaskAssignment assignment;
+    private final Assignment assignment;
     private final System.Logger logger;
 
-    WorkerContext(TaskAssignment assignment, System.Logger logger) {
+    WorkerContext(Assignment assignment, System.Logger logger) {
         this.assignment = assignment;
         this.logger = logger;
     }

@@ -1,21 +1,26 @@
 package io.taskhost.worker;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.InputStreamReader;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The entry point of every worker JVM. It reads one {@link TaskAssignment} line from stdin, runs
- * the operation, prints one report line to stdout and exits 0. Any other exit means the worker
- * died before it could report: the host records that as the cause.
+ * The entry point of every worker JVM. It reads a {@link TaskAssignment} line from stdin, runs
+ * the operation, prints one report line to stdout and exits 0 after its last task. Any other exit
+ * means the worker died before it could report: the host records that as the cause.
  *
- * <p>An empty stdin makes it exit at once, which the benchmark uses to time a bare start.
+ * <p>Arguments (see {@link WorkerProtocol#arguments}): {@code --warm} loads the plugin's classes
+ * and prints {@link WorkerProtocol#READY_LINE} before it reads a task; {@code --tasks M} runs up
+ * to M tasks, one line each, before it exits. An empty stdin makes it exit 0 at once, which the
+ * benchmark uses to time a bare start and class-data training uses with {@code --warm}.
+ *
+ * <p>Only jackson-core is on the path from start to report; see {@link LazyDatabind}.
  */
 public final class WorkerMain {
 
@@ -23,56 +28,73 @@ public final class WorkerMain {
     public static final int HOST_GONE_EXIT_CODE = 99;
     private static final long HOST_CHECK_NANOS = 250_000_000L;
 
-    private final ObjectMapper mapper;
-    private final PrintStream reports;
+    private final AssignmentReader reader;
+    private final OperationCall call;
+    private final ReportWriter writer;
+    private final OutputStream reports;
 
-    WorkerMain(ObjectMapper mapper, PrintStream reports) {
-        this.mapper = mapper;
+    WorkerMain(AssignmentReader reader, OperationCall call, ReportWriter writer, OutputStream reports) {
+        this.reader = reader;
+        this.call = call;
+        this.writer = writer;
         this.reports = reports;
     }
 
     public static void main(String[] args) throws Exception {
-        var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line = stdin.readLine();
-        if (line == null) {
+        WorkerOptions options = WorkerOptions.parse(args);
+        var input = new LineInput(System.in);
+        // A cold worker reads first, so that an empty stdin still times a bare JVM start.
+        byte[] line = options.warm() ? null : input.nextNonEmpty();
+        if (!options.warm() && line == null) {
             return;
         }
-        dieWithHost();
-        var reports = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        var mapper = newMapper();
-        new WorkerMain(mapper, reports).run(mapper.readValue(line, TaskAssignment.class));
+        var ids = ProcessIds.ofThisPlatform();
+        new HostWatchdog(ids, HOST_CHECK_NANOS, HOST_GONE_EXIT_CODE).start();
+        // Reports go straight to the stdout descriptor, out of reach of a plugin's System.setOut.
+        var worker = WorkerMain.of(new JsonFactory(), WorkerMain.class.getClassLoader(),
+                new FileOutputStream(FileDescriptor.out), ids);
+        if (options.warm()) {
+            worker.warmUp(System.err);
+            line = input.nextNonEmpty();
+            if (line == null) {
+                return;
+            }
+        }
+        int ran = 0;
+        do {
+            worker.run(line);
+            ran++;
+        } while (ran < options.tasks() && (line = input.nextNonEmpty()) != null);
         System.exit(0);
     }
 
-    /** The mapper that reads assignments and binds params; unknown properties are the producer's business. */
+    /** A worker that runs tasks of the classes {@code loader} sees and writes their reports to {@code reports}. */
+    static WorkerMain of(JsonFactory json, ClassLoader loader, OutputStream reports, ProcessIds ids) {
+        var natural = new NaturalJson(json);
+        var databind = new LazyDatabind();
+        var call = new OperationCall(new ParamsBinder(natural, databind), new ResultEncoder(natural, databind), loader,
+                ids);
+        return new WorkerMain(new AssignmentReader(json), call, new ReportWriter(json), reports);
+    }
+
+    /** Loads what a task will need without running plugin code, then tells the host it is ready. */
+    void warmUp(PrintStream err) throws IOException {
+        new WarmUp(call.plugin(), reader, call, writer, err).run();
+        reports.write((WorkerProtocol.READY_LINE + '\n').getBytes(StandardCharsets.UTF_8));
+        reports.flush();
+    }
+
+    /** The mapper that binds params and results that need databind; unknown properties are the producer's business. */
     static ObjectMapper newMapper() {
         return new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    /**
-     * A worker must not outlive its host. It polls its parent rather than blocking on stdin,
-     * because a thread blocked in a native read delays every JVM exit by about 300 ms.
-     */
-    private static void dieWithHost() {
-        long hostPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        Thread watchdog = new Thread(() -> {
-            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-2L) == hostPid) {
-                LockSupport.parkNanos(HOST_CHECK_NANOS);
-            }
-            Runtime.getRuntime().halt(HOST_GONE_EXIT_CODE);
-        }, "host-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-    }
-
-    void run(TaskAssignment assignment) throws Exception {
-        WorkerReport report = new OperationCall(mapper, WorkerMain.class.getClassLoader()).run(assignment);
+    /** Runs the task on {@code line} and writes its report after whatever the operation printed. */
+    void run(byte[] line) throws IOException {
+        Assignment assignment = reader.read(line, line.length);
+        Outcome outcome = call.run(assignment);
         System.out.flush();
         System.err.flush();
-        synchronized (reports) {
-            reports.println();
-            reports.println(WorkerProtocol.reportLine(assignment.reportMarker(), mapper.writeValueAsString(report)));
-            reports.flush();
-        }
+        writer.write(reports, assignment.reportMarker(), outcome);
     }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.api.TaskWorker;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,13 +26,17 @@ class WorkerMainTest {
         }
     }
 
-    private WorkerReport run(String method, String params) throws Exception {
+    /** Runs the task as a worker JVM gets it: the host's JSON line. */
+    private String run(TaskAssignment assignment) throws Exception {
         var out = new ByteArrayOutputStream();
+        WorkerMain.of(new JsonFactory(), getClass().getClassLoader(), out, ProcessIds.ofThisPlatform()).run(mapper.writeValueAsBytes(assignment));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private WorkerReport run(String method, String params) throws Exception {
         var assignment = new TaskAssignment("t1", 1, "Calculator", method.substring(6), Calculator.class.getName(),
                 method, params == null ? null : mapper.readTree(params), null, "marker");
-        new WorkerMain(mapper, new PrintStream(out, true, StandardCharsets.UTF_8)).run(assignment);
-        String reportLine = out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isEmpty()).findFirst()
-                .orElseThrow();
+        String reportLine = run(assignment).lines().filter(l -> !l.isEmpty()).findFirst().orElseThrow();
         return mapper.readValue(WorkerProtocol.reportJson("marker", reportLine).orElseThrow(), WorkerReport.class);
     }
 
@@ -55,9 +59,14 @@ class WorkerMainTest {
 
     @Test
     void aClassThatIsNotATaskWorkerIsRefused() throws Exception {
-        var out = new ByteArrayOutputStream();
         var assignment = new TaskAssignment("t1", 1, "Runtime", "exec", "java.lang.Runtime", "exec", null, null, "m");
-        new WorkerMain(mapper, new PrintStream(out, true, StandardCharsets.UTF_8)).run(assignment);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("is not a TaskWorker"));
+        assertTrue(run(assignment).contains("is not a TaskWorker"));
+    }
+
+    @Test
+    void theArgumentsTheProtocolWritesAreTheOnesTheWorkerReads() {
+        assertEquals(new WorkerOptions(false, 1), WorkerOptions.parse(new String[0]));
+        assertEquals(new WorkerOptions(true, 4),
+                WorkerOptions.parse(WorkerProtocol.arguments(true, 4).toArray(String[]::new)));
     }
 }

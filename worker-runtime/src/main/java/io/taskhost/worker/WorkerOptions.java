@@ -1,0 +1,28 @@
+package io.taskhost.worker;
+
+/**
+ * The arguments of a worker JVM, as {@link WorkerProtocol#arguments} writes them.
+ *
+ * @param warm  whether to warm up and print the ready line before reading the first task
+ * @param tasks how many tasks to run before exiting
+ */
+record WorkerOptions(boolean warm, int tasks) {
+
+    static WorkerOptions parse(String[] args) {
+        boolean warm = false;
+        int tasks = 1;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(WorkerProtocol.WARM)) {
+                warm = true;
+            } else if (args[i].equals(WorkerProtocol.TASKS) && i + 1 < args.length) {
+                tasks = Integer.parseInt(args[++i]);
+                if (tasks < 1) {
+                    throw new IllegalArgumentException(WorkerProtocol.TASKS + " needs a count of at least 1");
+                }
+            } else {
+                throw new IllegalArgumentException("unknown worker argument " + args[i]);
+            }
+        }
+        return new WorkerOptions(warm, tasks);
+    }
+}
