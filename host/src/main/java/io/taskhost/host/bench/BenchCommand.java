@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--worker-java", description = "The java of the worker JVMs. Default: the host's own")
     Path workerJava;
 
-    @Option(names = "--worker-jvm-options", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError",
+    @Option(names = "--worker-jvm-options", defaultValue = HostOptions.DEFAULT_JVM_OPTIONS,
             description = "JVM options for the worker JVMs and the floor. Default: ${DEFAULT-VALUE}")
     String workerJvmOptions;
 

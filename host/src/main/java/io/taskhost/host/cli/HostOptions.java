@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 public final class HostOptions {
 
     /** {@code WorkerProcess.DEFAULT_JVM_OPTIONS}, as the one string an annotation can hold. */
-    static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
+    public static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
 
     @Mixin
     ConnectionOptions connection;

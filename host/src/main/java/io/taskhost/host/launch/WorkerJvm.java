@@ -200,6 +200,10 @@ final class WorkerJvm {
     }
 
     private void onStdout(String line) {
+        if (!ready && line.equals(WorkerProtocol.READY_LINE)) {
+            ready = true;
+            return;
+        }
         Task task;
         synchronized (lock) {
             task = current;
@@ -211,9 +215,6 @@ final class WorkerJvm {
                 task.report.complete(report.get());
                 return;
             }
-        } else if (!ready && line.equals(WorkerProtocol.READY_LINE)) {
-            ready = true;
-            return;
         }
         withContext(task, () -> stdoutLog.info("{}", line));
         remember(task, line);
