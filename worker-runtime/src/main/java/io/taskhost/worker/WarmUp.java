@@ -55,10 +55,13 @@ final class WarmUp {
         }
     }
 
-    /** Warms up as far as it can; whatever fails is logged on one line, since the task will report it properly. */
-    void run() {
+    /**
+     * Warms up {@code classes}, or every class of the plugin's extension index when there are none,
+     * as far as it can; whatever fails is logged on one line, since the task will report it properly.
+     */
+    void run(List<String> classes) {
         try {
-            for (String name : indexedExtensions()) {
+            for (String name : classes.isEmpty() ? indexedExtensions() : classes) {
                 resolve(name);
             }
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The entry point of every worker JVM. It reads a {@link TaskAssignment} line from stdin, runs
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * means the worker died before it could report: the host records that as the cause.
  *
  * <p>Arguments (see {@link WorkerProtocol#arguments}): {@code --warm} loads the plugin's classes
- * and prints {@link WorkerProtocol#READY_LINE} before it reads a task; {@code --tasks M} runs up
+ * (or {@code --warm-class NAME}, those named) and prints {@link WorkerProtocol#READY_LINE} before it reads a task; {@code --tasks M} runs up
  * to M tasks, one line each, before it exits. An empty stdin makes it exit 0 at once, which the
  * benchmark uses to time a bare start and class-data training uses with {@code --warm}.
  *
@@ -54,7 +55,7 @@ public final class WorkerMain {
         var worker = WorkerMain.of(new JsonFactory(), WorkerMain.class.getClassLoader(),
                 new FileOutputStream(FileDescriptor.out), ids);
         if (options.warm()) {
-            worker.warmUp(System.err);
+            worker.warmUp(options.warmClasses(), System.err);
             line = input.nextNonEmpty();
             if (line == null) {
                 return;
@@ -78,8 +79,8 @@ public final class WorkerMain {
     }
 
     /** Loads what a task will need without running plugin code, then tells the host it is ready. */
-    void warmUp(PrintStream err) throws IOException {
-        new WarmUp(call.plugin(), reader, call, writer, err).run();
+    void warmUp(List<String> classes, PrintStream err) throws IOException {
+        new WarmUp(call.plugin(), reader, call, writer, err).run(classes);
         reports.write((WorkerProtocol.READY_LINE + '\n').getBytes(StandardCharsets.UTF_8));
         reports.flush();
     }

@@ -1,19 +1,31 @@
 package io.taskhost.worker;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The arguments of a worker JVM, as {@link WorkerProtocol#arguments} writes them.
  *
- * @param warm  whether to warm up and print the ready line before reading the first task
- * @param tasks how many tasks to run before exiting
+ * @param warm        whether to warm up and print the ready line before reading the first task
+ * @param warmClasses the TaskWorker classes to warm up; empty for all those the plugin's extension index lists
+ * @param tasks       how many tasks to run before exiting
  */
-record WorkerOptions(boolean warm, int tasks) {
+record WorkerOptions(boolean warm, List<String> warmClasses, int tasks) {
+
+    WorkerOptions {
+        warmClasses = List.copyOf(warmClasses);
+    }
 
     static WorkerOptions parse(String[] args) {
         boolean warm = false;
+        List<String> warmClasses = new ArrayList<>();
         int tasks = 1;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(WorkerProtocol.WARM)) {
                 warm = true;
+            } else if (args[i].equals(WorkerProtocol.WARM_CLASS) && i + 1 < args.length) {
+                warm = true;
+                warmClasses.add(args[++i]);
             } else if (args[i].equals(WorkerProtocol.TASKS) && i + 1 < args.length) {
                 tasks = Integer.parseInt(args[++i]);
                 if (tasks < 1) {
@@ -23,6 +35,6 @@ record WorkerOptions(boolean warm, int tasks) {
                 throw new IllegalArgumentException("unknown worker argument " + args[i]);
             }
         }
-        return new WorkerOptions(warm, tasks);
+        return new WorkerOptions(warm, warmClasses, tasks);
     }
 }

@@ -12,6 +12,12 @@ public final class WorkerProtocol {
     public static final String READY_LINE = "##taskhost-ready";
     /** The worker argument that makes it warm up before it reads its first task. */
     public static final String WARM = "--warm";
+    /**
+     * The worker argument, followed by a TaskWorker class name, that makes it warm up that class
+     * only, rather than every class its plugin's extension index lists: reading the index from the
+     * jar costs a few milliseconds.
+     */
+    public static final String WARM_CLASS = "--warm-class";
     /** The worker argument, followed by a count, for how many tasks one worker JVM runs before it exits. */
     public static final String TASKS = "--tasks";
 
@@ -20,9 +26,23 @@ public final class WorkerProtocol {
 
     /** The arguments of a worker JVM that warms up first when {@code warm}, and runs up to {@code tasks} tasks. */
     public static List<String> arguments(boolean warm, int tasks) {
+        return arguments(warm, List.of(), tasks);
+    }
+
+    /**
+     * The arguments of a worker JVM that warms up first when {@code warm}: the TaskWorker classes
+     * {@code warmClasses}, or all of its plugin's if there are none; it runs up to {@code tasks} tasks.
+     */
+    public static List<String> arguments(boolean warm, List<String> warmClasses, int tasks) {
         var arguments = new ArrayList<String>();
-        if (warm) {
+        if (warm && warmClasses.isEmpty()) {
             arguments.add(WARM);
+        }
+        if (warm) {
+            for (String name : warmClasses) {
+                arguments.add(WARM_CLASS);
+                arguments.add(name);
+            }
         }
         if (tasks != 1) {
             arguments.add(TASKS);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.api.TaskWorker;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +66,12 @@ class WorkerMainTest {
 
     @Test
     void theArgumentsTheProtocolWritesAreTheOnesTheWorkerReads() {
-        assertEquals(new WorkerOptions(false, 1), WorkerOptions.parse(new String[0]));
-        assertEquals(new WorkerOptions(true, 4),
+        assertEquals(new WorkerOptions(false, List.of(), 1), WorkerOptions.parse(new String[0]));
+        assertEquals(new WorkerOptions(true, List.of(), 4),
                 WorkerOptions.parse(WorkerProtocol.arguments(true, 4).toArray(String[]::new)));
+        assertEquals(new WorkerOptions(true, List.of("a.B", "c.D"), 1),
+                WorkerOptions.parse(WorkerProtocol.arguments(true, List.of("a.B", "c.D"), 1).toArray(String[]::new)));
+        assertEquals(new WorkerOptions(false, List.of(), 3),
+                WorkerOptions.parse(WorkerProtocol.arguments(false, List.of("a.B"), 3).toArray(String[]::new)));
     }
 }

@@ -140,13 +140,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         System.out.println();
-        System.out.println("| mode | tasks/s | share of the floor | enqueue to start p50 ms | p99 ms | worker JVMs used |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| mode | tasks/s | share of the floor | host CPU ms per task | enqueue to start p50 ms"
+                + " | p99 ms | worker JVMs used |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (String mode : modes) {
             Result r = results.get(mode);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.0f | %.0f | %s |%n", describe(mode),
-                    r.tasksPerSecond(), 100 * r.tasksPerSecond() / floor.startsPerSecond(), r.p50(), r.p99(),
-                    r.launches());
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.2f | %.0f | %.0f | %s |%n", describe(mode),
+                    r.tasksPerSecond(), 100 * r.tasksPerSecond() / floor.startsPerSecond(), r.hostCpuMsPerTask(),
+                    r.p50(), r.p99(), r.launches());
         }
         System.out.println();
         System.out.println("| measure | figure |");
@@ -196,7 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
         return HostOptions.parse(args.toArray(String[]::new));
     }
 
-    private record Result(double tasksPerSecond, double p50, double p99, String launches) {
+    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches) {
     }
 
     private Result measure(Host host, RedisClient client, QueueKeys keys, String mode) throws IOException {
@@ -207,10 +208,12 @@ public final class BenchCommand implements Callable<Integer> {
         awaitClassData(host);
         System.out.printf("%s: %d warm-up tasks done; %d in the burst%n", mode, warmup, burst);
 
+        Duration cpuBefore = cpuTime(ProcessHandle.current());
         long start = System.nanoTime();
         pushNoops(client, keys, burst);
         awaitProcessed(client, keys, warmup + burst);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
         Map<String, Integer> launches = launchesOf(client, keys, Math.min(burst, 1000));
 
         List<Double> toStart = new ArrayList<>();
@@ -222,7 +225,8 @@ public final class BenchCommand implements Callable<Integer> {
             JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
-        return new Result(burst / seconds, percentile(toStart, 50), percentile(toStart, 99), launches.toString());
+        return new Result(burst / seconds, hostCpuPerTask, percentile(toStart, 50), percentile(toStart, 99),
+                launches.toString());
     }
 
     /** Until its archives are built, a host with class-data sharing starts its workers without. */
@@ -260,7 +264,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (processed != null && Long.parseLong(processed) >= count) {
                 return;
             }
-            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
         }
     }
 

@@ -10,8 +10,11 @@ import java.util.List;
  * @param jvmOptions     every option of the JVM, heap included
  * @param warmSpares     how many started JVMs wait warm for this plugin's next tasks; 0 starts each at its task
  * @param tasksPerWorker how many tasks one JVM runs before it exits; 1 is strict isolation
+ * @param workerClass    the TaskWorker class of the task at hand, which the spares started after it warm up;
+ *                       they take any task of the plugin
  */
-public record LaunchPlan(Path pluginJar, List<String> jvmOptions, int warmSpares, int tasksPerWorker) {
+public record LaunchPlan(Path pluginJar, List<String> jvmOptions, int warmSpares, int tasksPerWorker,
+                         String workerClass) {
 
     public LaunchPlan {
         jvmOptions = List.copyOf(jvmOptions);

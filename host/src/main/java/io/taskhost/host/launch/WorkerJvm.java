@@ -64,13 +64,13 @@ final class WorkerJvm {
     }
 
     /**
-     * Starts a worker JVM that runs up to {@code capacity} tasks; with {@code warm} it loads its
-     * plugin before it waits for the first one.
+     * Starts a worker JVM that runs up to {@code capacity} tasks; with {@code warm} it loads
+     * {@code workerClass} before it waits for the first one.
      */
     static WorkerJvm start(LaunchSettings settings, ObjectMapper mapper, List<String> jvmOptions, String classpath,
-                           boolean warm, int capacity) throws IOException {
+                           boolean warm, String workerClass, int capacity) throws IOException {
         Process process = WorkerProcess.start(settings.java(), jvmOptions, classpath, settings.workDir(),
-                WorkerProtocol.arguments(warm, capacity));
+                WorkerProtocol.arguments(warm, List.of(workerClass), capacity));
         return new WorkerJvm(process, mapper, capacity, MDC.getCopyOfContextMap());
     }
 
@@ -126,13 +126,16 @@ final class WorkerJvm {
                 log.warn("worker pid {} ran past its limit of {}; killing it", pid(), timeout);
                 kill();
             }
-            if (report == null || last) {
+            if (report == null) {
                 timedOut |= !awaitExit(deadline);
                 stdoutPump.join(OUTPUT_DRAIN.toMillis());
                 stderrPump.join(OUTPUT_DRAIN.toMillis());
+                return new WorkerRun(null, process.exitValue(), pid(), timedOut, assignedAt, task.tail(), launch);
             }
-            int exitCode = process.isAlive() ? 0 : process.exitValue();
-            return new WorkerRun(parse(report), exitCode, pid(), timedOut, assignedAt, task.tail(), launch);
+            if (last) {
+                reapBy(deadline);
+            }
+            return new WorkerRun(parse(report), null, pid(), false, assignedAt, task.tail(), launch);
         } catch (InterruptedException e) {
             kill();
             throw e;
@@ -182,6 +185,26 @@ final class WorkerJvm {
         } catch (ExecutionException e) {
             throw new IllegalStateException("the report future never fails", e);
         }
+    }
+
+    /**
+     * A JVM that has reported its last task exits by itself; the slot need not wait for that,
+     * which frees it a few milliseconds sooner. One that does not exit by the task's deadline,
+     * held up by a plugin's shutdown hook, is killed.
+     */
+    private void reapBy(long deadline) {
+        process.onExit()
+                .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                .exceptionallyAsync(notExited -> {
+                    log.warn("worker pid {} reported its task but did not exit by the task's deadline; killing it",
+                            pid());
+                    try {
+                        kill();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return process;
+                });
     }
 
     private boolean awaitExit(long deadline) throws InterruptedException {

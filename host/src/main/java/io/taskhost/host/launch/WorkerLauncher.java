@@ -89,7 +89,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
         List<String> options = new ArrayList<>(plan.jvmOptions());
         options.addAll(classData.optionsFor(classpath.jars(plan.pluginJar()), plan.jvmOptions()));
-        return WorkerJvm.start(settings, mapper, options, classpath.with(plan.pluginJar()), warm,
+        return WorkerJvm.start(settings, mapper, options, classpath.with(plan.pluginJar()), warm, plan.workerClass(),
                 plan.tasksPerWorker());
     }
 

@@ -7,14 +7,14 @@ import java.util.List;
  * What the host saw of one task's worker JVM.
  *
  * @param report     the worker's report, or {@code null} if it died before reporting
- * @param exitCode   the JVM's exit code; above 128 means killed by signal (exitCode - 128); 0 for a
- *                   reuse-mode JVM that stays for its next task
+ * @param exitCode   the exit code of a JVM that died before it reported; above 128 means killed by
+ *                   signal (exitCode - 128); null once it has reported, for its exit is not waited for
  * @param timedOut   whether the host killed it for running past its deadline
  * @param assignedAt epoch millis when the host handed the task to the JVM
  * @param outputTail the last lines the worker wrote besides its report (the JVM writes some
  *                   fatal errors to stdout), to explain a death
  * @param launch     {@code cold}, {@code spare} or {@code reused}: see {@link WorkerLauncher}
  */
-public record WorkerRun(WorkerReport report, int exitCode, long pid, boolean timedOut, long assignedAt,
+public record WorkerRun(WorkerReport report, Integer exitCode, long pid, boolean timedOut, long assignedAt,
                         List<String> outputTail, String launch) {
 }

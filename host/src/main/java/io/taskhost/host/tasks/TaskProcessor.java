@@ -126,7 +126,7 @@ final class TaskProcessor {
         WorkerRun run;
         try {
             run = launcher.run(assignment, new LaunchPlan(route.plugin().cachedJar(), limits.jvmOptionsWithHeap(),
-                    limits.warmSpares(), limits.tasksPerWorker()), limits.timeout());
+                    limits.warmSpares(), limits.tasksPerWorker(), route.worker().javaClass()), limits.timeout());
         } catch (IOException e) {
             OutcomeRecord failed = attempt.failed(payload, envelope, route, Cause.LAUNCH_FAILED,
                     "could not start a worker JVM for " + route.plugin().cachedJar() + ": " + e.getMessage());

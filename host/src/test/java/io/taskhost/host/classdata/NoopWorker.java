@@ -68,7 +68,8 @@ final class NoopWorker {
                 WorkerClasspath.ofHost(), classData, new ObjectMapper())) {
             var assignment = new TaskAssignment(UUID.randomUUID().toString(), 1, "Fixtures", "noop",
                     "io.taskhost.examples.fixtures.Fixtures", "_task_noop", null, null, null);
-            return launcher.run(assignment, new LaunchPlan(pluginJar, jvmOptions(), 0, 1), Duration.ofSeconds(60));
+            return launcher.run(assignment, new LaunchPlan(pluginJar, jvmOptions(), 0, 1,
+                    "io.taskhost.examples.fixtures.Fixtures"), Duration.ofSeconds(60));
         }
     }
 
