@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,7 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
         work = Files.createTempDirectory("taskhost-bench-");
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
-        List<String> jvmOptions = List.of(workerJvmOptions.trim().split("\\s+"));
+        List<String> jvmOptions = new ArrayList<>(List.of(workerJvmOptions.trim().split("\\s+")));
+        jvmOptions.add("-Xmx" + HostOptions.parse().workerMaxHeap());
         Path java = workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava;
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
@@ -137,6 +139,8 @@ public final class BenchCommand implements Callable<Integer> {
                 LockSupport.parkNanos(IDLE_SETTLE.toNanos());
                 idle = idleCpuPercent(Duration.ofSeconds(idleSeconds));
             }
+        } finally {
+            deleteTree(work);
         }
 
         System.out.println();
@@ -158,6 +162,14 @@ public final class BenchCommand implements Callable<Integer> {
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
         return 0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private List<String> flagsOf(String mode) {
