@@ -92,7 +92,8 @@ class ShippedConfigFileTest {
         runOptions().forEach(option -> known.add(key(option)));
         Set<String> unknown = new TreeSet<>();
         for (String key : settings().keySet()) {
-            if (!known.contains(key) && !key.matches("plugin\\.[^.]+\\.(task-timeout|max-attempts|worker-max-heap)")) {
+            if (!known.contains(key) && !key.matches("plugin\\.[^.]+\\.(task-timeout|max-attempts|worker-max-heap|worker-jvm-options"
+                    + "|warm-spares|tasks-per-worker)")) {
                 unknown.add(key);
             }
         }
@@ -107,7 +108,8 @@ class ShippedConfigFileTest {
                 perPlugin.add(key.substring(key.lastIndexOf('.') + 1));
             }
         }
-        assertEquals(Set.of("task-timeout", "max-attempts", "worker-max-heap"), perPlugin);
+        assertEquals(Set.of("task-timeout", "max-attempts", "worker-max-heap", "worker-jvm-options", "warm-spares",
+                "tasks-per-worker"), perPlugin);
     }
 
     @Test
