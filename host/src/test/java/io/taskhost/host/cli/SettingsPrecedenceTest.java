@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.retries.RunLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,33 @@ class SettingsPrecedenceTest {
     void theDefaultWorkerOptionsAreTheOnesTheTestkitUsesToo() {
         assertEquals(String.join(" ", io.taskhost.worker.WorkerProcess.DEFAULT_JVM_OPTIONS),
                 HostOptions.DEFAULT_JVM_OPTIONS);
+    }
+
+    @Test
+    void aPluginsLaunchSettingsOverrideTheHostsAndSayWhichKeyIsWrong() {
+        var file = new Properties();
+        file.setProperty("plugin.mail-tasks.tasks-per-worker", "500");
+        file.setProperty("plugin.mail-tasks.warm-spares", "0");
+        file.setProperty("plugin.mail-tasks.worker-jvm-options", "-Xint  -XX:+ExitOnOutOfMemoryError");
+        RunLimits mail = new SettingsDefaults(Map.of(), file).pluginLimits().get("mail-tasks");
+        HostSettings host = parse(Map.of(), new Properties(), "--warm-spares", "2");
+
+        RunLimits resolved = mail.orElse(host.defaultLimits());
+        assertEquals(500, resolved.tasksPerWorker());
+        assertEquals(0, resolved.warmSpares());
+        assertEquals(List.of("-Xint", "-XX:+ExitOnOutOfMemoryError", "-Xmx256m"), resolved.jvmOptionsWithHeap());
+        RunLimits other = RunLimits.NONE.orElse(host.defaultLimits());
+        assertEquals(1, other.tasksPerWorker());
+        assertEquals(2, other.warmSpares());
+        assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-Xmx256m"),
+                other.jvmOptionsWithHeap());
+
+        var bad = new Properties();
+        bad.setProperty("plugin.mail-tasks.tasks-per-worker", "0");
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> new SettingsDefaults(Map.of(), bad).pluginLimits());
+        assertEquals("plugin.mail-tasks: tasks-per-worker must be at least 1, not 0", error.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), new Properties(), "--warm-spares", "-1"));
     }
 
     @Test

@@ -48,6 +48,19 @@ class WorkerLaunchModesTest {
     }
 
     @Test
+    void aPluginNoTaskUsedLatelyKeepsNoSpares() throws Exception {
+        try (var run = new HostRun(temp, "--warm-spares", "1", "--warm-spares-kept-for", "1s")) {
+            long pid = run.runOne(WHOAMI, "whoami").path("result").asLong();
+            String sha = run.queue.outcomes().get(0).path("plugin").path("sha256").asText();
+            Eventually.within(DEADLINE, "the spare retired a second after the last task",
+                    () -> run.host.idleWorkers() == 0 && workersOf(sha) == 0);
+            JsonNode next = run.runOne(WHOAMI, "whoami");
+            assertEquals(WorkerLauncher.COLD, next.path("launch").asText());
+            assertNotEquals(pid, next.path("result").asLong());
+        }
+    }
+
+    @Test
     void noSparesWaitWhenWarmSparesIsZero() throws Exception {
         try (var run = new HostRun(temp, "--warm-spares", "0")) {
             assertEquals(WorkerLauncher.COLD, run.runOne(WHOAMI, "whoami").path("launch").asText());
