@@ -165,7 +165,8 @@ public final class Host implements AutoCloseable {
         if (metrics != null) {
             try {
                 http = HttpEndpoint.start(settings.httpBind(), settings.httpPort(), metrics,
-                        new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, startedAt), mapper,
+                        new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, launcher, classData,
+                                startedAt), mapper,
                         Clock.systemUTC());
             } catch (RuntimeException e) {
                 heartbeat.release();

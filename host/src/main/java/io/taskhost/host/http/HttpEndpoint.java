@@ -52,7 +52,7 @@ public final class HttpEndpoint implements AutoCloseable {
                     + " (--http-bind, --http-port): " + e.getMessage(), e);
         }
         var sizes = new QueueSizes(host.redis(), host.keys(), System::nanoTime);
-        metrics.bind(new QueueGauges(sizes, host.tasks()::inFlight));
+        metrics.bind(new QueueGauges(sizes, host.tasks()::inFlight, host.launcher()::idleWorkers));
         var routes = new Routes(new HealthCheck(host.redis(), host.catalog(), host.tasks()::fetchLoopStatus),
                 new StatusReport(host, sizes, clock), metrics, mapper);
         var threadNumber = new AtomicInteger();

@@ -1,5 +1,7 @@
 package io.taskhost.host.http;
 
+import io.taskhost.host.classdata.ClassDataSharing;
+import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.tasks.TaskHost;
@@ -8,5 +10,5 @@ import redis.clients.jedis.UnifiedJedis;
 
 /** The parts of a running host that its HTTP endpoint reports on. */
 public record ObservedHost(String hostId, QueueKeys keys, UnifiedJedis redis, PluginCatalog catalog, TaskHost tasks,
-                           Instant startedAt) {
+                           WorkerLauncher launcher, ClassDataSharing classData, Instant startedAt) {
 }

@@ -6,15 +6,20 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.function.IntSupplier;
 import java.util.function.ToLongFunction;
 
-/** Gauges read when scraped: the sizes from Redis (NaN while Redis cannot be read) and this host's running tasks. */
+/**
+ * Gauges read when scraped: the sizes from Redis (NaN while Redis cannot be read), this host's
+ * running tasks and its waiting worker JVMs.
+ */
 final class QueueGauges implements MeterBinder {
 
     private final QueueSizes sizes;
     private final IntSupplier inFlight;
+    private final IntSupplier idleWorkers;
 
-    QueueGauges(QueueSizes sizes, IntSupplier inFlight) {
+    QueueGauges(QueueSizes sizes, IntSupplier inFlight, IntSupplier idleWorkers) {
         this.sizes = sizes;
         this.inFlight = inFlight;
+        this.idleWorkers = idleWorkers;
     }
 
     @Override
@@ -26,6 +31,10 @@ final class QueueGauges implements MeterBinder {
                 QueueSizes.Counts::parked);
         Gauge.builder("taskhost.tasks.in.flight", inFlight::getAsInt)
                 .description("Tasks this host is running now")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("taskhost.idle.workers", idleWorkers::getAsInt)
+                .description("Worker JVMs waiting for a task: warm spares, and reuse-mode JVMs between tasks")
                 .strongReference(true)
                 .register(registry);
     }

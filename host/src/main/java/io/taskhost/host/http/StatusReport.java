@@ -1,6 +1,7 @@
 package io.taskhost.host.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.taskhost.host.classdata.ClassDataStatus;
 import io.taskhost.host.plugins.CatalogSnapshot;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +15,13 @@ final class StatusReport {
      * @param fetchLoop  what the fetch loop is doing
      * @param sizes      absent while Redis cannot be read; {@code redisError} then says why
      * @param stats      the queue's counters from {@code {queue}:stats}, shared by every host on the queue
+     * @param idleWorkers worker JVMs waiting for a task: warm spares, and reuse-mode JVMs between tasks
+     * @param classData  how this host's class-data archives for worker JVMs stand
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Status(String host, String queue, long startedAt, long uptimeSeconds, int inFlight, String fetchLoop,
-                  QueueSizes.Counts sizes, Map<String, Long> stats, String redisError, CatalogSnapshot plugins) {
+    record Status(String host, String queue, long startedAt, long uptimeSeconds, int inFlight, int idleWorkers,
+                  String fetchLoop, QueueSizes.Counts sizes, Map<String, Long> stats, String redisError,
+                  ClassDataStatus classData, CatalogSnapshot plugins) {
     }
 
     private final ObservedHost host;
@@ -34,7 +38,7 @@ final class StatusReport {
         QueueSizes.Reading reading = sizes.read();
         return new Status(host.hostId(), host.keys().queue(), host.startedAt().toEpochMilli(),
                 Duration.between(host.startedAt(), clock.instant()).toSeconds(), host.tasks().inFlight(),
-                host.tasks().fetchLoopStatus().detail(), reading.counts(), reading.stats(), reading.error(),
-                host.catalog().snapshot(host.hostId()));
+                host.launcher().idleWorkers(), host.tasks().fetchLoopStatus().detail(), reading.counts(),
+                reading.stats(), reading.error(), host.classData().status(), host.catalog().snapshot(host.hostId()));
     }
 }

@@ -133,7 +133,7 @@ class MetricsEndpointTest {
             });
             PrometheusText metrics = http.metrics();
             for (String gauge : List.of("taskhost_tasks_in_flight", "taskhost_queue_depth", "taskhost_retries_waiting",
-                    "taskhost_tasks_parked", "taskhost_dead_letters")) {
+                    "taskhost_tasks_parked", "taskhost_dead_letters", "taskhost_idle_workers")) {
                 assertEquals("gauge", metrics.family(gauge).type(), gauge);
             }
         } finally {

@@ -50,6 +50,12 @@ class StatusEndpointTest {
             assertTrue(status.path("uptimeSeconds").asLong() >= 0);
             assertTrue(status.path("fetchLoop").isTextual(), status.toString());
             assertTrue(status.path("redisError").isMissingNode(), status.toString());
+            assertTrue(status.path("idleWorkers").isIntegralNumber(), status.toString());
+            assertTrue(status.path("classData").path("enabled").asBoolean(), status.toString());
+            Eventually.within(QueueProbe.DEADLINE, "the warm spare and the class-data archive in /status", () -> {
+                JsonNode now = http.get("/status").json();
+                return now.path("idleWorkers").asInt() == 1 && now.path("classData").path("ready").asInt() >= 1;
+            });
 
             JsonNode sizes = status.path("sizes");
             assertEquals(0, sizes.path("queue").asLong());
