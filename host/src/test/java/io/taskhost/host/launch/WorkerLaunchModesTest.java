@@ -109,7 +109,7 @@ class WorkerLaunchModesTest {
 
     @Test
     void inReuseModeATimedOutOrCrashedTaskTakesOnlyItsOwnJvmDown() throws Exception {
-        try (var run = new HostRun(temp, "--warm-spares", "0", "--tasks-per-worker", "10", "--task-timeout", "3s",
+        try (var run = new HostRun(temp, "--warm-spares", "0", "--tasks-per-worker", "10", "--task-timeout", "5s",
                 "--max-attempts", "1")) {
             long first = run.runOne(WHOAMI, "whoami").path("result").asLong();
             JsonNode timedOut = run.runOne("{\"worker\":\"sleep\",\"class\":\"Fixtures\",\"params\":{\"millis\":600000}}",
