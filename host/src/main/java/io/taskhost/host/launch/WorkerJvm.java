@@ -105,12 +105,13 @@ final class WorkerJvm {
     WorkerRun run(byte[] line, String marker, Duration timeout, String launch) throws InterruptedException {
         long assignedAt = System.currentTimeMillis();
         long deadline = System.nanoTime() + timeout.toNanos();
-        Task task = new Task(marker, MDC.getCopyOfContextMap());
+        Task task;
         boolean last;
         synchronized (lock) {
             if (tasksTaken == capacity) {
                 throw new IllegalStateException("worker JVM pid " + pid() + " has run all its " + capacity + " tasks");
             }
+            task = new Task(marker, MDC.getCopyOfContextMap(), tasksTaken == 0);
             tasksTaken++;
             last = tasksTaken == capacity;
             current = task;
@@ -310,10 +311,10 @@ final class WorkerJvm {
         private final CompletableFuture<String> report = new CompletableFuture<>();
         private final Deque<String> tail = new ArrayDeque<>();
 
-        Task(String marker, Map<String, String> context) {
+        Task(String marker, Map<String, String> context, boolean first) {
             this.marker = marker;
             this.context = context;
-            if (tasksTaken == 0) {
+            if (first) {
                 synchronized (startOutput) {
                     tail.addAll(startOutput);
                 }
