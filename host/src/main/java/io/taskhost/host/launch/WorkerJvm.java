@@ -96,8 +96,9 @@ final class WorkerJvm {
 
     /**
      * Hands it one task and waits until the task has reported, the JVM has died, or
-     * {@code timeout} has passed; then the JVM and its descendants are killed. A JVM that takes
-     * no further task is waited for until it has exited.
+     * {@code timeout} has passed; then the JVM and its descendants are killed. A JVM that died
+     * or sent no readable report is waited for until it has exited, for its exit code and its
+     * last output; one that reported its last task exits by itself, unwaited.
      *
      * @param line the assignment, as one line of JSON whose report marker is {@code marker}
      * @throws InterruptedException if the host is stopping; the JVM has been killed
@@ -121,12 +122,13 @@ final class WorkerJvm {
         }
         try {
             write(line, last);
-            String report = awaitReport(task, deadline);
-            boolean timedOut = report == null && !task.report.isDone();
+            String reportJson = awaitReport(task, deadline);
+            boolean timedOut = reportJson == null && !task.report.isDone();
             if (timedOut) {
                 log.warn("worker pid {} ran past its limit of {}; killing it", pid(), timeout);
                 kill();
             }
+            WorkerReport report = parse(reportJson);
             if (report == null) {
                 timedOut |= !awaitExit(deadline);
                 stdoutPump.join(OUTPUT_DRAIN.toMillis());
@@ -136,7 +138,7 @@ final class WorkerJvm {
             if (last) {
                 reapBy(deadline);
             }
-            return new WorkerRun(parse(report), null, pid(), false, assignedAt, task.tail(), launch);
+            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch);
         } catch (InterruptedException e) {
             kill();
             throw e;
