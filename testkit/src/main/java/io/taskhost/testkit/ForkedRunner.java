@@ -6,13 +6,9 @@ import io.taskhost.worker.TaskAssignment;
 import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -64,9 +59,11 @@ final class ForkedRunner implements TaskRunner {
         }
         var report = new AtomicReference<String>();
         List<String> output = new ArrayList<>();
-        Thread stdout = pump(process.getInputStream(), line -> WorkerProtocol.reportJson(marker, line)
-                .ifPresentOrElse(report::set, () -> remember(output, line)));
-        Thread stderr = pump(process.getErrorStream(), line -> remember(output, line));
+        Thread stdout = WorkerProcess.readLines(process.getInputStream(), "testkit-worker-stdout",
+                line -> WorkerProtocol.reportJson(marker, line).ifPresentOrElse(report::set, () -> remember(output, line)),
+                () -> { });
+        Thread stderr = WorkerProcess.readLines(process.getErrorStream(), "testkit-worker-stderr",
+                line -> remember(output, line), () -> { });
         try {
             writeTask(process.getOutputStream(), withMarker(task, marker));
             boolean exited = process.waitFor(operation.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -135,24 +132,6 @@ final class ForkedRunner implements TaskRunner {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Thread pump(InputStream stream, Consumer<String> onLine) {
-        Thread thread = new Thread(() -> {
-            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!line.isEmpty()) {
-                        onLine.accept(line);
-                    }
-                }
-            } catch (IOException e) {
-                // The stream closed because the worker was killed; the lines read so far are kept.
-            }
-        }, "testkit-worker-output");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     private static void remember(List<String> output, String line) {

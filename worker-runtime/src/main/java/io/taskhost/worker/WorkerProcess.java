@@ -1,6 +1,10 @@
 package io.taskhost.worker;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * How a worker JVM is started and stopped, shared by the host and the testkit so that a plugin's
@@ -76,5 +81,30 @@ public final class WorkerProcess {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         process.waitFor();
         return forced;
+    }
+
+    /**
+     * Reads a worker's stdout or stderr on a daemon thread of its own, one non-empty line at a
+     * time, and calls {@code onEnd} once the stream has ended or broken, as it does when the
+     * worker exits or is killed.
+     */
+    public static Thread readLines(InputStream stream, String threadName, Consumer<String> onLine, Runnable onEnd) {
+        Thread thread = new Thread(() -> {
+            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (!line.isEmpty()) {
+                        onLine.accept(line);
+                    }
+                }
+            } catch (IOException brokenByAKill) {
+                // What the worker wrote before it died has been passed on.
+            } finally {
+                onEnd.run();
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 }

@@ -1,11 +1,7 @@
 package io.taskhost.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,12 +23,12 @@ final class WorkerJvm implements AutoCloseable {
 
     private WorkerJvm(Process process) {
         this.process = process;
-        pump(process.getInputStream(), stdout::add, true);
-        stderrPump = pump(process.getErrorStream(), line -> {
+        WorkerProcess.readLines(process.getInputStream(), "worker-jvm-stdout", stdout::add, () -> stdout.add(END));
+        stderrPump = WorkerProcess.readLines(process.getErrorStream(), "worker-jvm-stderr", line -> {
             synchronized (stderr) {
                 stderr.add(line);
             }
-        }, false);
+        }, () -> { });
     }
 
     static WorkerJvm start(Path workDir, List<String> jvmOptions, List<String> arguments) throws IOException {
@@ -105,30 +101,5 @@ final class WorkerJvm implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         WorkerProcess.killTree(process, Duration.ofSeconds(5));
-    }
-
-    private interface LineSink {
-        void accept(String line);
-    }
-
-    private Thread pump(InputStream stream, LineSink sink, boolean markEnd) {
-        Thread thread = new Thread(() -> {
-            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!line.isEmpty()) {
-                        sink.accept(line);
-                    }
-                }
-            } catch (IOException e) {
-                // The worker was killed; what it printed so far is kept.
-            }
-            if (markEnd) {
-                sink.accept(END);
-            }
-        }, "worker-jvm-output");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 }

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -20,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -59,8 +54,10 @@ final class WorkerJvm {
         this.stdin = process.getOutputStream();
         this.capacity = capacity;
         this.startContext = startContext;
-        this.stdoutPump = pump(process.getInputStream(), "stdout", this::onStdout, this::onStdoutClosed);
-        this.stderrPump = pump(process.getErrorStream(), "stderr", this::onStderr, () -> { });
+        this.stdoutPump = WorkerProcess.readLines(process.getInputStream(), "worker-" + process.pid() + "-stdout",
+                this::onStdout, this::onStdoutClosed);
+        this.stderrPump = WorkerProcess.readLines(process.getErrorStream(), "worker-" + process.pid() + "-stderr",
+                this::onStderr, () -> { });
     }
 
     /**
@@ -283,26 +280,6 @@ final class WorkerJvm {
             MDC.setContextMap(context);
         }
         logging.run();
-    }
-
-    private Thread pump(InputStream stream, String name, Consumer<String> onLine, Runnable onClosed) {
-        Thread thread = new Thread(() -> {
-            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!line.isEmpty()) {
-                        onLine.accept(line);
-                    }
-                }
-            } catch (IOException e) {
-                log.debug("worker {} closed: {}", name, e.toString());
-            } finally {
-                onClosed.run();
-            }
-        }, "worker-" + process.pid() + "-" + name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     /** One task this JVM was handed. */
