@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.Host;
 import io.taskhost.host.cli.HostOptions;
+import io.taskhost.host.cli.TemporaryDirectory;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.queue.EmbeddedRedis;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,8 +109,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (var scratch = TemporaryDirectory.create("taskhost-bench-")) {
+            work = scratch.path();
+            measureAll();
+        }
+        return 0;
+    }
+
+    private void measureAll() throws Exception {
         slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-        work = Files.createTempDirectory("taskhost-bench-");
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
         List<String> jvmOptions = new ArrayList<>(List.of(workerJvmOptions.trim().split("\\s+")));
@@ -139,8 +146,6 @@ public final class BenchCommand implements Callable<Integer> {
                 LockSupport.parkNanos(IDLE_SETTLE.toNanos());
                 idle = idleCpuPercent(Duration.ofSeconds(idleSeconds));
             }
-        } finally {
-            deleteTree(work);
         }
 
         System.out.println();
@@ -161,15 +166,6 @@ public final class BenchCommand implements Callable<Integer> {
         row("floor: one bare worker-JVM start, mean wall ms", floor.meanMillis());
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
-        return 0;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     private List<String> flagsOf(String mode) {

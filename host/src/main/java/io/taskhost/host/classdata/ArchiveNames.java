@@ -1,5 +1,6 @@
 package io.taskhost.host.classdata;
 
+import io.taskhost.host.plugins.JarDigest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,7 +26,7 @@ final class ArchiveNames {
     }
 
     Path archiveFor(WorkerJdk jdk, List<String> jarDigests, List<String> jvmOptions) {
-        MessageDigest sha256 = JarDigests.sha256();
+        MessageDigest sha256 = JarDigest.sha256();
         update(sha256, jdk.format().name());
         update(sha256, jdk.home());
         update(sha256, jdk.build());

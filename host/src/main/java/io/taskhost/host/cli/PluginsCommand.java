@@ -7,14 +7,11 @@ import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.queue.QueueKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,13 +91,10 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     private static CatalogSnapshot inspect(Path dir) throws IOException {
-        Path cache = Files.createTempDirectory("taskhost-plugins-");
-        try {
-            var catalog = new PluginCatalog(dir, cache, JarVetting.TRUST_ALL, Clock.systemUTC());
+        try (var cache = TemporaryDirectory.create("taskhost-plugins-")) {
+            var catalog = new PluginCatalog(dir, cache.path(), JarVetting.TRUST_ALL, Clock.systemUTC());
             catalog.rescanSettled(SETTLE);
             return catalog.snapshot("(this machine, --dir)");
-        } finally {
-            deleteTree(cache);
         }
     }
 
@@ -132,13 +126,5 @@ final class PluginsCommand implements Callable<Integer> {
             snapshot.conflicts().forEach(conflict -> out.printf("  conflict: %s%n", conflict));
         }
         out.println();
-    }
-
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -137,10 +137,15 @@ final class IdleWorkers implements AutoCloseable {
         retired.forEach(WorkerJvm::retire);
     }
 
+    private synchronized int waiting(LaunchPlan.Kind kind) {
+        Deque<WorkerJvm> waiting = idle.get(kind);
+        return waiting == null ? 0 : waiting.size();
+    }
+
     private void topUp(LaunchPlan plan) {
         int missing;
         synchronized (this) {
-            missing = plan.warmSpares() - idle.getOrDefault(plan.kind(), new ArrayDeque<>()).size();
+            missing = plan.warmSpares() - waiting(plan.kind());
         }
         for (int i = 0; i < missing; i++) {
             try {
@@ -155,7 +160,7 @@ final class IdleWorkers implements AutoCloseable {
         LaunchPlan.Kind kind = plan.kind();
         synchronized (this) {
             if (closed || !lastUsed.containsKey(kind)
-                    || idle.getOrDefault(kind, new ArrayDeque<>()).size() >= plan.warmSpares()) {
+                    || waiting(kind) >= plan.warmSpares()) {
                 return;
             }
         }

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Content-addressed copies of plugin jars, named by their SHA-256. Workers run the copy, never
@@ -31,13 +29,13 @@ final class JarCache {
         Files.createDirectories(directory);
         Path partial = Files.createTempFile(directory, "incoming-", ".part");
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = JarDigest.sha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(source), sha256);
                  OutputStream out = Files.newOutputStream(partial)) {
                 in.transferTo(out);
             }
-            String digest = HexFormat.of().formatHex(sha256.digest());
-            Path cached = directory.resolve(digest + ".jar");
+            String digest = JarDigest.hex(sha256);
+            Path cached = directory.resolve(JarDigest.cachedName(digest));
             if (Files.exists(cached)) {
                 Files.delete(partial);
             } else {
@@ -46,14 +44,6 @@ final class JarCache {
             return new CachedJar(digest, cached);
         } finally {
             Files.deleteIfExists(partial);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 }
