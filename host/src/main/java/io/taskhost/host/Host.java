@@ -15,6 +15,7 @@ import io.taskhost.host.liveness.Heartbeat;
 import io.taskhost.host.liveness.PeerWatch;
 import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
+import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.plugins.PluginJar;
@@ -142,8 +143,9 @@ public final class Host implements AutoCloseable {
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
                 Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble());
-        var recovery = new TaskRecovery(redis, keys, outcomes, disposer, mapper, settings.hostId(),
-                settings.maxAttempts());
+        var recovery = new TaskRecovery(redis, keys, outcomes, disposer,
+                new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth()),
+                settings.hostId(), settings.maxAttempts());
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
                 settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth(),

@@ -1,11 +1,11 @@
 package io.taskhost.host.liveness;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.outcomes.Cause;
-import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
+import io.taskhost.host.payload.BadPayloadException;
+import io.taskhost.host.payload.Payload;
+import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.TaskEnvelope;
@@ -29,18 +29,18 @@ public final class TaskRecovery {
     private final QueueKeys keys;
     private final OutcomeLog outcomes;
     private final FailureDisposer disposer;
-    private final ObjectMapper mapper;
+    private final PayloadParser parser;
     private final String recoveringHostId;
     private final int maxAttempts;
 
     /** @param maxAttempts the host's default; a lost task's operation is not looked up */
     public TaskRecovery(UnifiedJedis redis, QueueKeys keys, OutcomeLog outcomes, FailureDisposer disposer,
-                        ObjectMapper mapper, String recoveringHostId, int maxAttempts) {
+                        PayloadParser parser, String recoveringHostId, int maxAttempts) {
         this.redis = redis;
         this.keys = keys;
         this.outcomes = outcomes;
         this.disposer = disposer;
-        this.mapper = mapper;
+        this.parser = parser;
         this.recoveringHostId = recoveringHostId;
         this.maxAttempts = maxAttempts;
     }
@@ -63,33 +63,29 @@ public final class TaskRecovery {
     }
 
     private FailureDisposer.Disposed dispose(byte[] payload, String lostHostId) {
-        JsonNode root = parse(payload);
-        String reason = lostHostId.equals(recoveringHostId)
+        String lost = lostHostId.equals(recoveringHostId)
                 ? "host " + lostHostId + " stopped while the task was running; it was recovered when the host restarted"
                 : "host " + lostHostId + " stopped renewing its heartbeat while the task was running; recovered by "
                         + recoveringHostId;
-        TaskEnvelope envelope = TaskEnvelope.isObject(root) ? TaskEnvelope.of(payload, root, mapper)
-                : TaskEnvelope.firstRun(payload);
-        var outcome = new OutcomeRecord(UUID.randomUUID().toString(), OutcomeRecord.FAILED, Cause.HOST_LOST, reason,
-                null, null, null, keys.queue(), recoveringHostId, text(root, "class"), text(root, "worker"),
-                envelope.attempt(), envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null,
-                null, null, null, System.currentTimeMillis(), null, null, null, null, null);
-        if (!TaskEnvelope.isObject(root)) {
-            return new FailureDisposer.Disposed(outcome.disposed("requeued", null, null, reason),
-                    new Disposition.Requeue(payload));
-        }
-        return disposer.failed(outcome, envelope, maxAttempts, false, true);
-    }
-
-    private JsonNode parse(byte[] payload) {
+        Payload parsed;
         try {
-            return mapper.readTree(payload);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
+            parsed = parser.parse(payload);
+        } catch (BadPayloadException e) {
+            // It was taken before anything read it, or written there by hand: it cannot run, so it is not requeued.
+            String reason = "payload " + e.getMessage() + " (found in the processing list of " + lostHostId + ", " + lost
+                    + ")";
+            TaskEnvelope asIs = TaskEnvelope.firstRun(payload);
+            return disposer.failed(outcome(Cause.BAD_PAYLOAD, reason, null, null, asIs), asIs, 1, false, true);
         }
+        TaskEnvelope envelope = parsed.envelope();
+        return disposer.failed(outcome(Cause.HOST_LOST, lost, parsed.taskClass(), parsed.worker(), envelope), envelope,
+                maxAttempts, false, true);
     }
 
-    private static String text(JsonNode root, String field) {
-        return root != null && root.path(field).isTextual() ? root.path(field).asText() : null;
+    private OutcomeRecord outcome(Cause cause, String reason, String taskClass, String worker, TaskEnvelope envelope) {
+        return new OutcomeRecord(UUID.randomUUID().toString(), OutcomeRecord.FAILED, cause, reason, null, null, null,
+                keys.queue(), recoveringHostId, taskClass, worker, envelope.attempt(),
+                envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
+                System.currentTimeMillis(), null, null, null, null, null);
     }
 }

@@ -22,6 +22,8 @@ public final class TaskEnvelope {
 
     public static final String FIELD = "_taskhost";
 
+    private static final Set<String> HISTORY_FIELDS = Set.of("id", "attempt", "cause", "reason", "host", "at");
+
     /** Causes that mean the task's process died rather than failed: they count towards poison. */
     static final Set<String> DEATHS = Set.of("worker_exit", "worker_killed", "out_of_memory", "timeout", "host_lost");
 
@@ -44,25 +46,79 @@ public final class TaskEnvelope {
      * Splits a payload that parsed as a JSON object.
      *
      * @param root the parsed payload, to read the history from without a second full parse
+     * @throws MalformedException if its {@code _taskhost} field is not exactly what taskhost writes:
+     *                            a forged or broken attempt count would retry it for ever
      */
-    public static TaskEnvelope of(byte[] payload, JsonNode root, ObjectMapper mapper) {
+    public static TaskEnvelope of(byte[] payload, JsonNode root, ObjectMapper mapper) throws MalformedException {
         JsonNode own = root.get(FIELD);
         if (own == null) {
             return firstRun(payload);
         }
-        List<PastAttempt> history = new ArrayList<>();
-        for (JsonNode past : own.path("history")) {
-            history.add(mapper.convertValue(past, PastAttempt.class));
+        if (!own.isObject()) {
+            throw new MalformedException("\"" + FIELD + "\" is taskhost's own field and must be an object, not "
+                    + abbreviate(own));
         }
-        return new TaskEnvelope(withoutField(payload, mapper), Math.max(1, own.path("attempt").asInt(1)), history);
+        for (var names = own.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("attempt") && !name.equals("history")) {
+                throw new MalformedException("\"" + FIELD + "\" has a field taskhost never writes: " + name);
+            }
+        }
+        JsonNode attempt = own.get("attempt");
+        if (attempt == null || !attempt.isInt() || attempt.intValue() < 1) {
+            throw new MalformedException("\"" + FIELD + ".attempt\" must be a whole number of at least 1, not "
+                    + (attempt == null ? "missing" : abbreviate(attempt)));
+        }
+        JsonNode history = own.path("history");
+        if (!history.isMissingNode() && !history.isArray()) {
+            throw new MalformedException("\"" + FIELD + ".history\" must be an array, not " + abbreviate(history));
+        }
+        List<PastAttempt> past = new ArrayList<>();
+        for (JsonNode entry : history) {
+            past.add(pastAttempt(entry));
+        }
+        return new TaskEnvelope(withoutField(payload, mapper), attempt.intValue(), past);
     }
 
-    /** Splits any payload; one that is not a JSON object is taken as it is, with no history. */
+    /** One history entry, exactly as {@link #next} writes it: a person or a bug can have written anything. */
+    private static PastAttempt pastAttempt(JsonNode entry) throws MalformedException {
+        if (!entry.isObject()) {
+            throw new MalformedException("an entry of \"" + FIELD + ".history\" must be an object, not "
+                    + abbreviate(entry));
+        }
+        for (var names = entry.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!HISTORY_FIELDS.contains(name)) {
+                throw new MalformedException("an entry of \"" + FIELD + ".history\" has a field taskhost never writes: "
+                        + name);
+            }
+        }
+        JsonNode id = entry.path("id");
+        JsonNode attempt = entry.path("attempt");
+        JsonNode cause = entry.path("cause");
+        JsonNode reason = entry.path("reason");
+        JsonNode host = entry.path("host");
+        JsonNode at = entry.path("at");
+        if (!id.isTextual() || !attempt.isInt() || attempt.intValue() < 1 || !cause.isTextual()
+                || !(reason.isTextual() || reason.isNull() || reason.isMissingNode())
+                || !(host.isTextual() || host.isNull() || host.isMissingNode()) || !at.isIntegralNumber()) {
+            throw new MalformedException("an entry of \"" + FIELD + ".history\" is not what taskhost writes ({\"id\":"
+                    + " text, \"attempt\": 1 or more, \"cause\": text, \"reason\": text, \"host\": text, \"at\": epoch"
+                    + " millis}): " + abbreviate(entry));
+        }
+        return new PastAttempt(id.asText(), attempt.intValue(), cause.asText(), reason.textValue(), host.textValue(),
+                at.longValue());
+    }
+
+    /**
+     * Splits any payload; one that is not a JSON object, or whose {@code _taskhost} field is
+     * malformed, is taken as it is, with no history.
+     */
     public static TaskEnvelope read(byte[] payload, ObjectMapper mapper) {
         try {
             JsonNode root = mapper.readTree(payload);
             return root != null && root.isObject() ? of(payload, root, mapper) : firstRun(payload);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | MalformedException e) {
             return firstRun(payload);
         }
     }
@@ -98,10 +154,10 @@ public final class TaskEnvelope {
         var own = mapper.createObjectNode();
         own.put("attempt", attempt + 1);
         own.set("history", mapper.valueToTree(longer));
-        int close = lastIndexOf(original, (byte) '}');
+        int close = rootEnd(original, mapper);
         var out = new ByteArrayOutputStream(original.length + 256);
         out.write(original, 0, close);
-        out.writeBytes((",\"" + FIELD + "\":").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(((isEmptyObject(original, close) ? "\"" : ",\"") + FIELD + "\":").getBytes(StandardCharsets.UTF_8));
         try {
             out.writeBytes(mapper.writeValueAsBytes(own));
         } catch (IOException e) {
@@ -109,6 +165,37 @@ public final class TaskEnvelope {
         }
         out.write(original, close, original.length - close);
         return out.toByteArray();
+    }
+
+    /** Where the root object's own closing brace is: whatever follows it, the history goes inside. */
+    private static int rootEnd(byte[] payload, ObjectMapper mapper) {
+        try (JsonParser parser = mapper.getFactory().createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("only a JSON object payload can carry a history");
+            }
+            parser.skipChildren();
+            return (int) parser.currentTokenLocation().getByteOffset();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a payload that parsed once failed to parse again", e);
+        }
+    }
+
+    private static boolean isEmptyObject(byte[] payload, int close) {
+        int before = skipWhitespaceBackwards(payload, close - 1);
+        return payload[before] == '{';
+    }
+
+    /** A payload's {@code _taskhost} field is not what taskhost writes; the message says how. */
+    public static final class MalformedException extends Exception {
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String text = node.toString();
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
     /** Cuts {@code ,"_taskhost":{...}} out of the top-level object, using the parser's byte offsets. */
@@ -161,14 +248,5 @@ public final class TaskEnvelope {
             index++;
         }
         return index;
-    }
-
-    private static int lastIndexOf(byte[] bytes, byte wanted) {
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if (bytes[i] == wanted) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("a JSON object payload has no closing brace");
     }
 }

@@ -1,6 +1,9 @@
 package io.taskhost.host.tasks;
 
 import io.taskhost.host.outcomes.Cause;
+import io.taskhost.host.payload.BadPayloadException;
+import io.taskhost.host.payload.Payload;
+import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;

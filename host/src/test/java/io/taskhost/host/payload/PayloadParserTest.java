@@ -1,4 +1,4 @@
-package io.taskhost.host.tasks;
+package io.taskhost.host.payload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,5 +44,25 @@ class PayloadParserTest {
         assertTrue(rejection("{\"worker\":42}").contains("non-empty string"));
         assertTrue(rejection("{\"worker\":\"\"}").contains("non-empty string"));
         assertTrue(rejection("{\"worker\":\"w\",\"class\":[\"A\"]}").contains("\"class\" must be a string"));
+    }
+
+    @Test
+    void trailingContentAfterTheObjectIsRejectedButTrailingWhitespaceIsNot() throws Exception {
+        assertTrue(rejection("{\"worker\":\"boom\"} }").contains("trailing"));
+        assertTrue(rejection("{\"worker\":\"boom\"}{\"worker\":\"other\"}").contains("trailing"));
+        assertTrue(rejection("{\"worker\":\"boom\"} x").contains("trailing"));
+        assertEquals("ok", parse("{\"worker\":\"ok\"}\n  \r\n").worker());
+    }
+
+    @Test
+    void aMalformedTaskhostFieldIsABadPayload() {
+        for (String own : new String[] {"{\"attempt\":\"abc\"}", "{\"attempt\":0}", "{\"attempt\":2.5}", "\"x\"", "[]",
+                "{\"attempt\":2,\"history\":{}}", "{\"attempt\":2,\"history\":[1]}",
+                "{\"attempt\":2,\"history\":[{\"attempt\":\"abc\"}]}",
+                "{\"attempt\":2,\"history\":[{\"id\":\"a\",\"attempt\":1,\"cause\":\"exception\",\"at\":1,\"bogus\":1}]}",
+                "{\"attempt\":2,\"surprise\":true}"}) {
+            String message = rejection("{\"worker\":\"w\",\"_taskhost\":" + own + "}");
+            assertTrue(message.contains("_taskhost"), own + " -> " + message);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.taskhost.host.tasks;
+package io.taskhost.host.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.retries.TaskEnvelope;
@@ -10,5 +10,5 @@ import io.taskhost.host.retries.TaskEnvelope;
  * @param params    the params node, or {@code null} when absent
  * @param envelope  the producer's bytes and taskhost's attempt history
  */
-record Payload(String worker, String taskClass, JsonNode params, TaskEnvelope envelope) {
+public record Payload(String worker, String taskClass, JsonNode params, TaskEnvelope envelope) {
 }

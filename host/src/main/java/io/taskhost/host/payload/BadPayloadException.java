@@ -1,7 +1,7 @@
-package io.taskhost.host.tasks;
+package io.taskhost.host.payload;
 
 /** A payload that is not a task; the message says what is wrong with it. */
-final class BadPayloadException extends Exception {
+public final class BadPayloadException extends Exception {
 
     BadPayloadException(String message) {
         super(message);
