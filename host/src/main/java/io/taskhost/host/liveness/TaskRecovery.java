@@ -7,10 +7,10 @@ import io.taskhost.host.payload.BadPayloadException;
 import io.taskhost.host.payload.Payload;
 import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.TaskEnvelope;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -50,10 +50,11 @@ public final class TaskRecovery {
         String processing = keys.processing(lostHostId);
         byte[] processingKey = processing.getBytes(StandardCharsets.UTF_8);
         int recovered = 0;
-        byte[] payload;
-        while ((payload = redis.lindex(processingKey, -1)) != null) {
-            FailureDisposer.Disposed disposed = dispose(payload, lostHostId);
-            if (outcomes.record(processing, payload, disposed.outcome(), disposed.disposition())) {
+        byte[] entry;
+        while ((entry = redis.lindex(processingKey, -1)) != null) {
+            TaskEntry task = TaskEntry.read(entry);
+            FailureDisposer.Disposed disposed = dispose(task, lostHostId);
+            if (outcomes.record(processing, entry, disposed.outcome(), disposed.disposition())) {
                 recovered++;
                 log.warn("recovered task {} of lost host {}: {}", disposed.outcome().id(), lostHostId,
                         disposed.outcome().disposition());
@@ -62,7 +63,20 @@ public final class TaskRecovery {
         return recovered;
     }
 
-    private FailureDisposer.Disposed dispose(byte[] payload, String lostHostId) {
+    /** A bug in handling one task must not stop the recovery of the others: that task is dead-lettered. */
+    private FailureDisposer.Disposed dispose(TaskEntry task, String lostHostId) {
+        try {
+            return dispose(task.id(), task.payload(), lostHostId);
+        } catch (RuntimeException e) {
+            log.error("task {} of lost host {} hit a taskhost bug; it is dead-lettered so that it is not lost", task.id(),
+                    lostHostId, e);
+            TaskEnvelope asIs = TaskEnvelope.firstRun(task.payload());
+            return disposer.failed(outcome(task.id(), Cause.HOST_ERROR, "taskhost failed while recovering it from lost"
+                    + " host " + lostHostId + ": " + e, null, null, asIs), asIs, 1, false, true);
+        }
+    }
+
+    private FailureDisposer.Disposed dispose(String id, byte[] payload, String lostHostId) {
         String lost = lostHostId.equals(recoveringHostId)
                 ? "host " + lostHostId + " stopped while the task was running; it was recovered when the host restarted"
                 : "host " + lostHostId + " stopped renewing its heartbeat while the task was running; recovered by "
@@ -75,15 +89,16 @@ public final class TaskRecovery {
             String reason = "payload " + e.getMessage() + " (found in the processing list of " + lostHostId + ", " + lost
                     + ")";
             TaskEnvelope asIs = TaskEnvelope.firstRun(payload);
-            return disposer.failed(outcome(Cause.BAD_PAYLOAD, reason, null, null, asIs), asIs, 1, false, true);
+            return disposer.failed(outcome(id, Cause.BAD_PAYLOAD, reason, null, null, asIs), asIs, 1, false, true);
         }
         TaskEnvelope envelope = parsed.envelope();
-        return disposer.failed(outcome(Cause.HOST_LOST, lost, parsed.taskClass(), parsed.worker(), envelope), envelope,
+        return disposer.failed(outcome(id, Cause.HOST_LOST, lost, parsed.taskClass(), parsed.worker(), envelope), envelope,
                 maxAttempts, false, true);
     }
 
-    private OutcomeRecord outcome(Cause cause, String reason, String taskClass, String worker, TaskEnvelope envelope) {
-        return new OutcomeRecord(UUID.randomUUID().toString(), OutcomeRecord.FAILED, cause, reason, null, null, null,
+    private OutcomeRecord outcome(String id, Cause cause, String reason, String taskClass, String worker,
+                                  TaskEnvelope envelope) {
+        return new OutcomeRecord(id, OutcomeRecord.FAILED, cause, reason, null, null, null,
                 keys.queue(), recoveringHostId, taskClass, worker, envelope.attempt(),
                 envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
                 System.currentTimeMillis(), null, null, null, null, null);

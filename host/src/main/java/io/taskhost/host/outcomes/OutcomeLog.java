@@ -63,13 +63,14 @@ public final class OutcomeLog {
     }
 
     /**
-     * Takes {@code payload} off {@code processingKey} and records what became of it.
+     * Takes the task's {@code entry} off {@code processingKey} and records what became of it.
+     * Entries are unique per attempt, so recording an attempt twice writes it once.
      *
-     * @return false when the payload was no longer in that list (another host recovered it, or
-     *         an earlier call whose reply was lost already recorded it), so nothing was written
+     * @return false when the entry was no longer in that list (an earlier call whose reply was
+     *         lost already recorded it, or another host recovered it), so nothing was written
      */
-    public boolean record(String processingKey, byte[] payload, OutcomeRecord outcome, Disposition disposition) {
-        return record(processingKey, NOTHING, payload, outcome, disposition);
+    public boolean record(String processingKey, byte[] entry, OutcomeRecord outcome, Disposition disposition) {
+        return record(processingKey, NOTHING, entry, outcome, disposition);
     }
 
     /**

@@ -17,7 +17,7 @@ public record QueueKeys(String queue) {
         return "{" + queue + "}:" + suffix;
     }
 
-    /** Tasks this host has taken and not yet recorded: a list. */
+    /** Tasks this host has taken and not yet recorded: a list of {@link TaskEntry} entries, newest first. */
     public String processing(String hostId) {
         return tagged("processing:" + hostId);
     }
@@ -52,7 +52,7 @@ public record QueueKeys(String queue) {
         return tagged("retry");
     }
 
-    /** Tasks for a class no plugin provides yet: a sorted set of id-prefixed payloads scored by give-up time. */
+    /** Tasks for a class no plugin provides yet: a sorted set of {@link TaskEntry} entries scored by give-up time. */
     public String parked() {
         return tagged("parked");
     }

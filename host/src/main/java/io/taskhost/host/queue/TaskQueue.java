@@ -4,19 +4,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
 
 /**
  * The producers' list, read the way their {@code LPUSH} expects (FIFO), with a reliable fetch:
- * each task moves atomically into this host's processing list and stays there until its
- * outcome is recorded.
+ * each task moves atomically into this host's processing list, as an entry with the id of this
+ * attempt, and stays there until its outcome is recorded.
  */
 public final class TaskQueue {
 
+    private static final byte[] TAKE = """
+            local payload = redis.call('RPOP', KEYS[1])
+            if payload then
+              redis.call('LPUSH', KEYS[2], ARGV[1] .. ':' .. payload)
+            end
+            return payload
+            """.getBytes(StandardCharsets.UTF_8);
+
     private static final byte[] PUT_BACK = """
             local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
-            if removed == 1 then redis.call('RPUSH', KEYS[2], ARGV[1]) end
+            if removed == 1 then redis.call('RPUSH', KEYS[2], ARGV[2]) end
             return removed
             """.getBytes(StandardCharsets.UTF_8);
 
@@ -32,20 +41,38 @@ public final class TaskQueue {
         this.fetchTimeoutSeconds = fetchTimeout.toMillis() / 1000.0;
     }
 
-    /** Waits up to the fetch timeout for the oldest task; its exact bytes, or empty on timeout. */
-    public Optional<byte[]> fetch() {
-        return Optional.ofNullable(
-                redis.blmove(queue, processing, ListDirection.RIGHT, ListDirection.LEFT, fetchTimeoutSeconds));
+    /**
+     * Takes the oldest task, waiting up to the fetch timeout for one; empty on timeout, or when a
+     * peer took the task that ended the wait.
+     */
+    public Optional<TaskEntry> fetch() {
+        Optional<TaskEntry> taken = take();
+        if (taken.isPresent()) {
+            return taken;
+        }
+        // Moving the queue's last task onto its own end changes nothing, and blocks while the queue is
+        // empty: a wait that costs Redis nothing and cannot lose a task whatever happens to its reply.
+        if (redis.blmove(queue, queue, ListDirection.RIGHT, ListDirection.RIGHT, fetchTimeoutSeconds) == null) {
+            return Optional.empty();
+        }
+        return take();
+    }
+
+    private Optional<TaskEntry> take() {
+        String id = UUID.randomUUID().toString();
+        byte[] payload = (byte[]) redis.eval(TAKE, List.of(queue, processing), List.of(bytes(id)));
+        return payload == null ? Optional.empty() : Optional.of(TaskEntry.of(id, payload));
     }
 
     /** Returns a task this host took but will not run to the consuming end, to be fetched next. */
-    public boolean putBack(byte[] payload) {
-        return Long.valueOf(1).equals(redis.eval(PUT_BACK, List.of(processing, queue), List.of(payload)));
+    public boolean putBack(TaskEntry task) {
+        return Long.valueOf(1).equals(redis.eval(PUT_BACK, List.of(processing, queue),
+                List.of(task.entry(), task.payload())));
     }
 
     /** What this host's processing list holds. */
-    public List<byte[]> processing() {
-        return redis.lrange(processing, 0, -1);
+    public List<TaskEntry> processing() {
+        return redis.lrange(processing, 0, -1).stream().map(TaskEntry::read).toList();
     }
 
     private static byte[] bytes(String key) {

@@ -1,20 +1,20 @@
 package io.taskhost.host.tasks;
 
 import io.taskhost.host.outcomes.Cause;
-import io.taskhost.host.payload.BadPayloadException;
-import io.taskhost.host.payload.Payload;
-import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
+import io.taskhost.host.payload.BadPayloadException;
+import io.taskhost.host.payload.Payload;
+import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.retries.TaskEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -30,8 +30,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class ParkedTasks {
 
     private static final Logger log = LoggerFactory.getLogger(ParkedTasks.class);
-    /** A member is a UUID, a colon, then the payload: identical payloads must not collapse into one. */
-    private static final int PREFIX = 37;
     private static final int BATCH = 500;
 
     private static final byte[] RELEASE = """
@@ -60,11 +58,8 @@ public final class ParkedTasks {
         this.clock = clock;
     }
 
-    static Disposition.Park park(byte[] payload, long until) {
-        byte[] prefix = (UUID.randomUUID() + ":").getBytes(StandardCharsets.UTF_8);
-        byte[] member = Arrays.copyOf(prefix, prefix.length + payload.length);
-        System.arraycopy(payload, 0, member, prefix.length, payload.length);
-        return new Disposition.Park(member, until);
+    static Disposition.Park park(String attemptId, byte[] payload, long until) {
+        return new Disposition.Park(TaskEntry.of(attemptId, payload).entry(), until);
     }
 
     /** Puts every parked task whose class {@code routes} now provides back on the queue. */
@@ -140,7 +135,7 @@ public final class ParkedTasks {
     }
 
     private static byte[] payloadOf(byte[] member) {
-        return Arrays.copyOfRange(member, PREFIX, member.length);
+        return TaskEntry.read(member).payload();
     }
 
     private static byte[] bytes(String key) {

@@ -5,14 +5,11 @@ import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.PauseFlags;
+import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +43,7 @@ public final class TaskHost {
     private final Semaphore slots;
     private final ExecutorService workers;
     private final Thread fetcher;
-    private final Map<Long, byte[]> inFlight = new ConcurrentHashMap<>();
-    private final AtomicLong fetchNumber = new AtomicLong();
+    private final Map<String, TaskEntry> inFlight = new ConcurrentHashMap<>();
     private final PauseFlags pauseFlags;
     private final FetchLoopWatch watch;
     private volatile boolean running;
@@ -109,7 +104,7 @@ public final class TaskHost {
                 if (paused()) {
                     continue;
                 }
-                Optional<byte[]> task = queue.fetch();
+                Optional<TaskEntry> task = queue.fetch();
                 backoff = 0;
                 if (task.isPresent()) {
                     handedOff = handOff(task.get(), System.currentTimeMillis());
@@ -148,23 +143,22 @@ public final class TaskHost {
         return wasPaused;
     }
 
-    private boolean handOff(byte[] payload, long fetchedAt) {
+    private boolean handOff(TaskEntry task, long fetchedAt) {
         if (!running) {
-            queue.putBack(payload);
+            queue.putBack(task);
             return false;
         }
-        long number = fetchNumber.incrementAndGet();
-        inFlight.put(number, payload);
+        inFlight.put(task.id(), task);
         workers.execute(() -> {
             try {
-                processor.process(payload, fetchedAt);
+                processor.process(task, fetchedAt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
                         settings.queue(), e);
             } finally {
-                inFlight.remove(number);
+                inFlight.remove(task.id());
                 slots.release();
             }
         });
@@ -173,28 +167,16 @@ public final class TaskHost {
 
     /**
      * A fetch whose reply was lost to a connection failure may still have moved a task into this
-     * host's processing list. Once Redis answers again, any task there that no slot is running
-     * goes back to the queue.
+     * host's processing list. Once Redis answers again, any entry there that no slot is running
+     * goes back to the queue; entries are unique, so a running task is never taken for it.
      */
     private void putBackOrphans() {
-        List<byte[]> listed = queue.processing();
-        List<byte[]> running = new ArrayList<>(inFlight.values());
-        for (byte[] payload : listed) {
-            if (!removeOne(running, payload) && queue.putBack(payload)) {
+        for (TaskEntry listed : queue.processing()) {
+            if (!inFlight.containsKey(listed.id()) && queue.putBack(listed)) {
                 log.warn("put a task back on queue {} that a failed fetch had moved without delivering it",
                         settings.queue());
             }
         }
-    }
-
-    private static boolean removeOne(List<byte[]> payloads, byte[] wanted) {
-        for (Iterator<byte[]> each = payloads.iterator(); each.hasNext(); ) {
-            if (Arrays.equals(each.next(), wanted)) {
-                each.remove();
-                return true;
-            }
-        }
-        return false;
     }
 
     private void recoverLeftovers() {

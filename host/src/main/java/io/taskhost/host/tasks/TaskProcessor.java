@@ -4,16 +4,17 @@ import io.taskhost.host.launch.LaunchPlan;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.outcomes.Cause;
-import io.taskhost.host.payload.BadPayloadException;
-import io.taskhost.host.payload.Payload;
-import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
+import io.taskhost.host.payload.BadPayloadException;
+import io.taskhost.host.payload.Payload;
+import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.Route;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.plugins.WorkerClass;
+import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.FailureDisposer.Disposed;
@@ -26,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,9 +66,10 @@ final class TaskProcessor {
         this.metrics = metrics;
     }
 
-    /** @throws InterruptedException if the host stopped it; the payload is back in the queue */
-    void process(byte[] payload, long fetchedAt) throws InterruptedException {
-        String id = UUID.randomUUID().toString();
+    /** @throws InterruptedException if the host stopped it; the task is back in the queue */
+    void process(TaskEntry task, long fetchedAt) throws InterruptedException {
+        String id = task.id();
+        byte[] payload = task.payload();
         MDC.put("taskId", id);
         try {
             var attempt = new Attempt(id, fetchedAt);
@@ -80,9 +81,9 @@ final class TaskProcessor {
                 disposed = disposer.failed(attempt.failed(null, TaskEnvelope.firstRun(payload), null, Cause.HOST_ERROR,
                         "taskhost failed while handling it: " + e), TaskEnvelope.firstRun(payload), 1, false, false);
             }
-            record(payload, disposed);
+            record(task, disposed);
         } catch (InterruptedException e) {
-            putBack(payload);
+            putBack(task);
             throw e;
         } finally {
             MDC.remove("taskId");
@@ -109,7 +110,8 @@ final class TaskProcessor {
                         + " loaded plugin declares: " + table.classNames()), envelope, 1, false, false);
             }
             if (!settings.parkUnknownFor().isZero()) {
-                return new Disposed(null, ParkedTasks.park(bytes, ParkedTasks.until(clock, settings.parkUnknownFor())));
+                return new Disposed(null, ParkedTasks.park(attempt.id(), bytes,
+                        ParkedTasks.until(clock, settings.parkUnknownFor())));
             }
             return disposer.failed(attempt.failed(payload, envelope, null, Cause.UNKNOWN_CLASS, "no plugin provides class \""
                     + payload.taskClass() + "\"; known classes: " + table.classNames()), envelope, 1, false, false);
@@ -147,14 +149,19 @@ final class TaskProcessor {
         return disposer.failed(outcome, envelope, limits.maxAttempts(), unrecoverable, false);
     }
 
-    private void record(byte[] payload, Disposed disposed) throws InterruptedException {
+    /**
+     * Records the outcome, retrying while Redis fails. Recording takes the task's own entry off the
+     * processing list, so a repeat of a record whose reply was lost finds nothing and writes nothing.
+     */
+    private void record(TaskEntry task, Disposed disposed) throws InterruptedException {
         OutcomeRecord outcome = disposed.outcome();
         long backoff = 200;
         while (true) {
             try {
-                if (!outcomes.record(processingKey, payload, outcome, disposed.disposition())) {
-                    log.warn("task {} was no longer in this host's processing list (recovered by another host, or"
-                            + " recorded by an earlier try); its outcome was not recorded again", MDC.get("taskId"));
+                if (!outcomes.record(processingKey, task.entry(), outcome, disposed.disposition())) {
+                    log.warn("task {} was no longer in this host's processing list (recorded by an earlier try whose"
+                            + " reply was lost, or recovered by another host); its outcome was not recorded again",
+                            MDC.get("taskId"));
                 } else if (outcome != null) {
                     metrics.recorded(outcome);
                 }
@@ -174,9 +181,9 @@ final class TaskProcessor {
         }
     }
 
-    private void putBack(byte[] payload) {
+    private void putBack(TaskEntry task) {
         try {
-            queue.putBack(payload);
+            queue.putBack(task);
         } catch (JedisException e) {
             log.warn("could not put an interrupted task back ({}); it stays in the processing list until the next start",
                     e.getMessage());
