@@ -11,7 +11,9 @@ import io.taskhost.host.http.ObservedHost;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.launch.WorkerLauncher;
+import io.taskhost.host.jobs.RepeatingJobs;
 import io.taskhost.host.liveness.Heartbeat;
+import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.liveness.PeerWatch;
 import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
@@ -40,10 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,15 +69,14 @@ public final class Host implements AutoCloseable {
     private final WorkerLauncher launcher;
     private final Heartbeat heartbeat;
     private final SnapshotPublisher snapshots;
-    private final ScheduledExecutorService heartbeatTimer;
-    private final ScheduledExecutorService maintenanceTimer;
+    private final RepeatingJobs heartbeatTimer;
+    private final RepeatingJobs maintenanceTimer;
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
-                 SnapshotPublisher snapshots, ScheduledExecutorService heartbeatTimer,
-                 ScheduledExecutorService maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
+                 SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -124,9 +122,10 @@ public final class Host implements AutoCloseable {
         Files.createDirectories(settings.cacheDir().resolve("work"));
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         var keys = new QueueKeys(settings.queue());
-        var heartbeat = new Heartbeat(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper);
+        var heartbeat = new Heartbeat(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper,
+                Machine.current());
         try {
-            heartbeat.claim(mapper);
+            heartbeat.claim();
         } catch (JedisException e) {
             log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
                     RedisConnector.describe(e));
@@ -154,7 +153,7 @@ public final class Host implements AutoCloseable {
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
                 new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
                 keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys),
-                metrics == null ? TaskMetrics.NONE : metrics.tasks());
+                metrics == null ? TaskMetrics.NONE : metrics.tasks(), heartbeat::holdsId);
         var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
         var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
                 settings.heartbeatTtl().multipliedBy(2), mapper);
@@ -178,38 +177,28 @@ public final class Host implements AutoCloseable {
         var watcher = new PluginsDirectoryWatcher(catalog, settings.rescanInterval());
         watcher.start();
 
-        ScheduledExecutorService heartbeatTimer = timer("heartbeat");
-        long beatMillis = settings.heartbeatTtl().toMillis() / 3;
-        heartbeatTimer.scheduleWithFixedDelay(() -> {
+        RepeatingJobs heartbeatTimer = RepeatingJobs.onThread("heartbeat");
+        Duration beat = settings.heartbeatTtl().dividedBy(3);
+        heartbeatTimer.every(beat, beat, "renewing the heartbeat", () -> {
             heartbeat.beat();
             snapshots.publish();
-        }, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
-        ScheduledExecutorService maintenanceTimer = timer("maintenance");
+        });
+        RepeatingJobs maintenanceTimer = RepeatingJobs.onThread("maintenance");
         var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
-        maintenanceTimer.scheduleWithFixedDelay(() -> {
-            retries.moveDue();
-            parked.expire();
-            launcher.retireUnused();
-        }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-        maintenanceTimer.scheduleWithFixedDelay(() -> parked.release(catalog.routes()), PARKED_CHECK.toMillis(),
-                PARKED_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        var peers = new PeerWatch(redis, keys, settings.hostId(), recovery);
-        long peerMillis = Math.max(1000, settings.heartbeatTtl().toMillis() / 2);
-        maintenanceTimer.scheduleWithFixedDelay(peers::recoverDeadPeers, peerMillis, peerMillis, TimeUnit.MILLISECONDS);
+        maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries", retries::moveDue);
+        maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over", parked::expire);
+        maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
+        maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here",
+                () -> parked.release(catalog.routes()));
+        var peers = new PeerWatch(redis, keys, settings.hostId(), recovery, settings.heartbeatTtl(), System::nanoTime);
+        Duration peerCheck = settings.heartbeatTtl().dividedBy(2);
+        maintenanceTimer.every(peerCheck, peerCheck, "recovering the tasks of lost peers", peers::recoverDeadPeers);
 
         tasks.start();
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
         return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeat, snapshots, heartbeatTimer,
                 maintenanceTimer, http, classData);
-    }
-
-    private static ScheduledExecutorService timer(String name) {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /** The Redis actually in use: the embedded server's URL when one was started. */
@@ -252,8 +241,8 @@ public final class Host implements AutoCloseable {
         try {
             tasks.stop();
             launcher.close();
-            maintenanceTimer.shutdownNow();
-            heartbeatTimer.shutdownNow();
+            maintenanceTimer.close();
+            heartbeatTimer.close();
             heartbeat.release();
             snapshots.withdraw();
         } finally {

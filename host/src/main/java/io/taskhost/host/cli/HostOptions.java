@@ -1,12 +1,11 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.retries.RunLimits;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -144,7 +143,8 @@ public final class HostOptions {
     int outcomesKept;
 
     @Option(names = "--host-id", paramLabel = "ID",
-            description = "This host's name in Redis keys; unique per host sharing a queue. Default: the hostname")
+            description = "This host's name in Redis keys; unique per host sharing a queue. Default: the hostname, a"
+                    + " dash and 8 hex digits derived from the machine's boot id and pid namespace")
     String hostId;
 
     @Option(names = "--rescan-interval", paramLabel = "DURATION", defaultValue = "5s",
@@ -199,7 +199,7 @@ public final class HostOptions {
                 pluginLimits,
                 shutdownGrace,
                 outcomesKept,
-                hostId == null ? hostname() : hostId,
+                hostId == null ? Machine.current().defaultHostId() : hostId,
                 heartbeatTtl,
                 maxPayloadBytes,
                 maxPayloadDepth,
@@ -226,13 +226,5 @@ public final class HostOptions {
         }
         return new TrustSettings(mode, allowlist, Optional.ofNullable(pluginKeystore).map(Path::toAbsolutePath),
                 pluginKeystorePassword == null ? null : pluginKeystorePassword.toCharArray());
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 }

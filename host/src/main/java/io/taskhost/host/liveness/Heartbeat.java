@@ -4,109 +4,206 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * This host's sign of life: a key with a TTL that the host renews, never a worker, so a busy or
- * CPU-bound task cannot make its host look dead. When the key expires, peers recover the host's
- * processing list. Each host id is held by one live host at a time.
+ * CPU-bound task cannot make its host look dead. When the key stays absent, peers recover the
+ * host's processing list. Each beat renews the key and the host's entry in the hosts hash in one
+ * script, so a host whose entry was removed while it was out of reach registers again, and a
+ * host id is held by one live host at a time.
  */
 public final class Heartbeat {
 
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
+    /** Returns the holder when another instance holds the id; else 1 if the entry was added, plus 2 if the key had lapsed. */
+    private static final String BEAT = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder and holder ~= ARGV[1] then return {holder} end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            local added = redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+            if holder then return added end
+            return added + 2
+            """;
+
+    /** Takes the id over from {@code ARGV[4]}, the dead holder, unless someone else got there first. */
+    private static final String TAKE_OVER = """
+            if redis.call('GET', KEYS[1]) ~= ARGV[4] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+            return 1
+            """;
+
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+            if redis.call('LLEN', KEYS[3]) == 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
+            return 1
+            """;
+
+    private enum Hold { NOT_YET, HELD, HELD_BY_ANOTHER }
+
     private final UnifiedJedis redis;
     private final QueueKeys keys;
     private final String hostId;
     private final Duration ttl;
+    private final ObjectMapper mapper;
+    private final Machine machine;
     private final String value;
-    private final String hostname;
+    private volatile Hold hold = Hold.NOT_YET;
 
-    public Heartbeat(UnifiedJedis redis, QueueKeys keys, String hostId, Duration ttl, ObjectMapper mapper) {
+    public Heartbeat(UnifiedJedis redis, QueueKeys keys, String hostId, Duration ttl, ObjectMapper mapper,
+                     Machine machine) {
         this.redis = redis;
         this.keys = keys;
         this.hostId = hostId;
         this.ttl = ttl;
-        this.hostname = localHostname();
-        var self = mapper.createObjectNode()
+        this.mapper = mapper;
+        this.machine = machine;
+        ProcessHandle self = ProcessHandle.current();
+        this.value = mapper.createObjectNode()
                 .put("instance", UUID.randomUUID().toString())
-                .put("pid", ProcessHandle.current().pid())
-                .put("hostname", hostname)
-                .put("startedAt", System.currentTimeMillis());
-        this.value = self.toString();
+                .put("pid", self.pid())
+                .put("processStart", self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L))
+                .put("hostname", machine.hostname())
+                .put("bootId", machine.bootId())
+                .put("pidNamespace", machine.pidNamespace())
+                .put("startedAt", System.currentTimeMillis())
+                .toString();
     }
 
     public Duration ttl() {
         return ttl;
     }
 
-    /**
-     * Takes this host id: registers the host and sets the heartbeat.
-     *
-     * @throws IllegalStateException if a live host holds the id; a crashed predecessor on this
-     *                               machine (same hostname, pid gone) is taken over
-     */
-    public void claim(ObjectMapper mapper) {
-        String key = keys.heartbeat(hostId);
-        if (!"OK".equals(redis.set(key, value, SetParams.setParams().nx().px(ttl.toMillis())))) {
-            String holder = redis.get(key);
-            if (holder != null && !crashedPredecessor(holder, mapper)) {
-                throw new IllegalStateException("host id " + hostId + " is in use by a live host (" + holder
-                        + ", heartbeat key " + key + "); give each host a unique --host-id, or wait "
-                        + ttl.toSeconds() + " s for a dead one's heartbeat to expire");
-            }
-            log.warn("taking over host id {} from a crashed predecessor on this machine: {}", hostId, holder);
-            beat();
-        }
-        redis.hset(keys.hosts(), hostId, value);
+    /** Whether this host holds its id: it may take tasks only then, for another holder's tasks share its list. */
+    public boolean holdsId() {
+        return hold == Hold.HELD;
     }
 
-    /** Renews the heartbeat; a Redis outage is logged and the next beat tries again. */
+    /**
+     * Takes this host id at start: registers the host and sets the heartbeat.
+     *
+     * @throws IllegalStateException if a live host holds the id, or one that cannot be proven
+     *                               dead; a crashed predecessor on this machine is taken over
+     * @throws JedisException        if Redis cannot be reached; the beats go on trying
+     */
+    public void claim() {
+        Object reply = eval(BEAT);
+        if (reply instanceof List<?> holder && !takeOverFrom(holder)) {
+            hold = Hold.HELD_BY_ANOTHER;
+            throw new IllegalStateException(inUse(holder));
+        }
+        hold = Hold.HELD;
+    }
+
+    /**
+     * Renews the heartbeat and the registration; a Redis outage is logged and the next beat tries
+     * again. Meant to run every third of the TTL, on a thread that nothing else can hold up.
+     */
     public void beat() {
         try {
-            redis.set(keys.heartbeat(hostId), value, SetParams.setParams().px(ttl.toMillis()));
+            Object reply = eval(BEAT);
+            if (reply instanceof List<?> holder) {
+                if (takeOverFrom(holder)) {
+                    hold = Hold.HELD;
+                } else if (hold != Hold.HELD_BY_ANOTHER) {
+                    hold = Hold.HELD_BY_ANOTHER;
+                    log.error("{}; this host fetches nothing until it holds its id again", inUse(holder));
+                }
+                return;
+            }
+            long answer = (Long) reply;
+            if (hold == Hold.HELD && (answer & 1) == 1) {
+                log.warn("host {} was no longer registered in {} (its heartbeat had lapsed, and a peer recovered its"
+                        + " tasks and deregistered it); registered again", hostId, keys.hosts());
+            } else if (hold == Hold.HELD && (answer & 2) == 2) {
+                log.warn("the heartbeat of host {} had lapsed (Redis out of reach, or this process paused for longer"
+                        + " than {}); renewed", hostId, ttl);
+            } else if (hold != Hold.HELD) {
+                log.info("host {} holds its id and is registered in {}", hostId, keys.hosts());
+            }
+            hold = Hold.HELD;
         } catch (JedisException e) {
-            log.warn("cannot renew the heartbeat of host {} ({}); peers recover its tasks if it stays down for {}",
-                    hostId, e.getMessage(), ttl);
+            log.warn("cannot renew the heartbeat of host {} ({}); peers recover its tasks if it stays out of reach"
+                    + " for {}", hostId, e.getMessage(), ttl.multipliedBy(2));
         }
     }
 
     /** Leaves cleanly: the host holds no tasks any more, so no peer needs to recover it. */
     public void release() {
         try {
-            if (value.equals(redis.get(keys.heartbeat(hostId)))) {
-                redis.del(keys.heartbeat(hostId));
-            }
-            if (redis.llen(keys.processing(hostId)) == 0) {
-                redis.hdel(keys.hosts(), hostId);
-            }
+            redis.eval(RELEASE, List.of(keys.heartbeat(hostId), keys.hosts(), keys.processing(hostId)),
+                    List.of(value, hostId));
         } catch (JedisException e) {
             log.warn("cannot remove the heartbeat of host {} ({}); it expires in {}", hostId, e.getMessage(), ttl);
         }
     }
 
-    private boolean crashedPredecessor(String holder, ObjectMapper mapper) {
-        try {
-            JsonNode other = mapper.readTree(holder);
-            return hostname.equals(other.path("hostname").asText())
-                    && ProcessHandle.of(other.path("pid").asLong(-1)).map(p -> !p.isAlive()).orElse(true);
-        } catch (IOException e) {
-            return false;
-        }
+    private Object eval(String script) {
+        return redis.eval(script, List.of(keys.heartbeat(hostId), keys.hosts()),
+                List.of(value, Long.toString(ttl.toMillis()), hostId));
     }
 
-    private static String localHostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+    private boolean takeOverFrom(List<?> reply) {
+        String holder = text(reply.get(0));
+        Optional<String> death = provenDead(holder);
+        if (death.isEmpty()) {
+            return false;
         }
+        Object taken = redis.eval(TAKE_OVER, List.of(keys.heartbeat(hostId), keys.hosts()),
+                List.of(value, Long.toString(ttl.toMillis()), hostId, holder));
+        if (Long.valueOf(1).equals(taken)) {
+            log.warn("taking over host id {} from a predecessor on this machine that {}: {}", hostId, death.get(),
+                    holder);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * How the holder is known to be dead: only a process this host can see, on the same boot and
+     * in the same pid namespace, can be. Its pid may since have gone to another process, which
+     * its start time tells apart.
+     */
+    private Optional<String> provenDead(String holder) {
+        JsonNode other;
+        try {
+            other = mapper.readTree(holder);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        var theirs = new Machine(other.path("hostname").asText(""), other.path("bootId").asText(""),
+                other.path("pidNamespace").asText(""));
+        if (!machine.seesProcessesOf(theirs) || !other.path("pid").canConvertToLong()) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(other.path("pid").asLong());
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return Optional.of("has exited");
+        }
+        long started = process.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+        if (started != -1 && started != other.path("processStart").asLong(-1)) {
+            return Optional.of("has exited (its pid now belongs to a process started at another time)");
+        }
+        return Optional.empty();
+    }
+
+    private String inUse(List<?> holder) {
+        return "host id " + hostId + " is in use by a live host, or one that cannot be proven dead from here ("
+                + text(holder.get(0)) + ", heartbeat key " + keys.heartbeat(hostId) + "); give each host a unique --host-id,"
+                + " or wait " + ttl.toSeconds() + " s for a dead one's heartbeat to expire";
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(reply);
     }
 }

@@ -15,7 +15,9 @@ final class FetchLoopWatch {
         WAITING_FOR_SLOT("waiting for a free worker slot", false),
         FETCHING("fetching", true),
         BACKING_OFF("backing off until Redis answers again", false),
-        PAUSED("paused by taskhost pause", false);
+        PAUSED("paused by taskhost pause", false),
+        WAITING_FOR_HOST_ID("waiting to hold its host id (Redis out of reach, or the id held by another live host:"
+                + " see the log)", false);
 
         private final String description;
         private final boolean bounded;

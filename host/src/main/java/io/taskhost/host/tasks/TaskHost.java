@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +46,17 @@ public final class TaskHost {
     private final Thread fetcher;
     private final Map<String, TaskEntry> inFlight = new ConcurrentHashMap<>();
     private final PauseFlags pauseFlags;
+    private final BooleanSupplier holdsHostId;
     private final FetchLoopWatch watch;
     private volatile boolean running;
     private volatile boolean wasPaused;
 
     public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
                     FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey, Clock clock,
-                    PauseFlags pauseFlags, TaskMetrics metrics) {
+                    PauseFlags pauseFlags, TaskMetrics metrics, BooleanSupplier holdsHostId) {
         this.settings = settings;
         this.pauseFlags = pauseFlags;
+        this.holdsHostId = holdsHostId;
         this.queue = queue;
         this.recovery = recovery;
         this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock,
@@ -86,6 +89,9 @@ public final class TaskHost {
     }
 
     private void fetchLoop() {
+        if (!awaitHostId()) {
+            return;
+        }
         recoverLeftovers();
         long backoff = 0;
         while (running) {
@@ -101,7 +107,7 @@ public final class TaskHost {
                 if (backoff > 0) {
                     putBackOrphans();
                 }
-                if (paused()) {
+                if (paused() || !holdsHostIdNow()) {
                     continue;
                 }
                 Optional<TaskEntry> task = queue.fetch();
@@ -137,6 +143,29 @@ public final class TaskHost {
             pause(PAUSED_CHECK.toMillis());
         }
         return paused;
+    }
+
+    /**
+     * Until the heartbeat holds this host's id, the processing list may be another live host's:
+     * recovering it or fetching into it would run that host's tasks twice.
+     */
+    private boolean awaitHostId() {
+        while (running && !holdsHostId.getAsBoolean()) {
+            watch.enter(FetchLoopWatch.Activity.WAITING_FOR_HOST_ID);
+            if (!pause(PAUSED_CHECK.toMillis())) {
+                return false;
+            }
+        }
+        return running;
+    }
+
+    private boolean holdsHostIdNow() {
+        if (holdsHostId.getAsBoolean()) {
+            return true;
+        }
+        watch.enter(FetchLoopWatch.Activity.WAITING_FOR_HOST_ID);
+        pause(PAUSED_CHECK.toMillis());
+        return false;
     }
 
     public boolean isPaused() {

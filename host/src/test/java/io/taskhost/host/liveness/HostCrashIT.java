@@ -8,6 +8,7 @@ import io.taskhost.host.Host;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.HostProcess;
 import io.taskhost.host.testing.QueueProbe;
+import io.taskhost.host.testing.RestartableRedis;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
 import java.nio.file.Path;
@@ -111,5 +112,49 @@ class HostCrashIT {
     private static List<String> passedSeqs(QueueProbe queue) {
         return queue.outcomes().stream().filter(o -> "passed".equals(o.path("status").asText()))
                 .map(o -> o.path("result").path("seq").asText()).distinct().toList();
+    }
+
+    @Test
+    void aHostStartedBeforeRedisThenLostWithAllItsProcessesHasItsTasksRunByAPeer() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+        try (var redis = RestartableRedis.notStartedYet(java.nio.file.Files.createDirectories(temp.resolve("late")))) {
+            var args = new java.util.ArrayList<>(List.of(hostArgs(queueKey, plugins, "early", "--heartbeat-ttl", "2s")));
+            args.set(args.indexOf("--redis") + 1, redis.url());
+            HostProcess early = HostProcess.run(temp.resolve("early.log"), args.toArray(String[]::new));
+            try {
+                Eventually.within(QueueProbe.DEADLINE, "the host to find Redis unreachable",
+                        () -> early.log().contains("cannot reach Redis"));
+                redis.start();
+                try (var queue = new QueueProbe(redis.server(), queueKey)) {
+                    for (int seq = 0; seq < 2; seq++) {
+                        queue.push("{\"worker\":\"crash_once\",\"class\":\"Fixtures\",\"params\":{\"pidFile\":\""
+                                + temp.resolve("pid" + seq) + "\"}}");
+                    }
+                    Eventually.within(QueueProbe.DEADLINE, "the early host to run both tasks",
+                            () -> java.nio.file.Files.exists(temp.resolve("pid0"))
+                                    && java.nio.file.Files.exists(temp.resolve("pid1")));
+                    early.killWithAllItsProcesses();
+
+                    try (Host peer = TestHosts.start(TestHosts.settings(redis.server(), queueKey, plugins,
+                            temp.resolve("cache-peer"), "--host-id", "peer", "--heartbeat-ttl", "2s"))) {
+                        List<JsonNode> passed = Eventually.value(Duration.ofMinutes(2), "both tasks passed on the peer",
+                                () -> {
+                                    List<JsonNode> done = queue.outcomes().stream()
+                                            .filter(o -> "passed".equals(o.path("status").asText())).toList();
+                                    return done.size() == 2 ? done : null;
+                                });
+                        for (JsonNode outcome : passed) {
+                            assertEquals("peer", outcome.path("host").asText(), outcome.toString());
+                            assertEquals(2, outcome.path("attempt").asInt(), outcome.toString());
+                        }
+                        assertEquals(2, queue.outcomes().stream()
+                                .filter(o -> "host_lost".equals(o.path("cause").asText())).count());
+                    }
+                }
+            } finally {
+                early.close();
+            }
+        }
     }
 }

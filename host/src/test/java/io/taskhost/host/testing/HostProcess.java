@@ -49,6 +49,17 @@ public final class HostProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /**
+     * SIGKILL to the host and all its worker JVMs at the same moment, as a power loss or an OOM
+     * killer taking the whole service down does: no process gets to tidy up after another.
+     */
+    public void killWithAllItsProcesses() throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+    }
+
     public String log() {
         try {
             return Files.readString(log);

@@ -30,6 +30,11 @@ public final class RestartableRedis implements AutoCloseable {
         return redis;
     }
 
+    /** A server whose port is chosen but which does not run until {@link #start()}: a Redis that comes up late. */
+    public static RestartableRedis notStartedYet(Path dataDir) {
+        return new RestartableRedis(TestRedis.redisServerBinary(), dataDir, TestRedis.freePort());
+    }
+
     public TestRedis server() {
         return TestRedis.of(url(), "restartable redis-server", () -> { });
     }
@@ -40,6 +45,9 @@ public final class RestartableRedis implements AutoCloseable {
 
     /** SIGKILL: no shutdown save, no goodbye to clients. */
     public void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
         process.destroyForcibly();
         process.waitFor();
     }
