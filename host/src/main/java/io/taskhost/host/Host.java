@@ -186,6 +186,8 @@ public final class Host implements AutoCloseable {
         RepeatingJobs maintenanceTimer = RepeatingJobs.onThread("maintenance");
         var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
         maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries", retries::moveDue);
+        maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions",
+                parked::indexEarlierVersionsTasks);
         maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over", parked::expire);
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
         maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here",

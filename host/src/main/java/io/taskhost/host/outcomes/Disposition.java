@@ -18,10 +18,11 @@ public sealed interface Disposition {
     /**
      * Wait, without an outcome record, for a plugin that provides the task's class.
      *
-     * @param member the payload behind a unique prefix, so that identical payloads park apart
-     * @param until  epoch millis when it is dead-lettered if no plugin came
+     * @param member    the task's entry, so that identical payloads park apart
+     * @param taskClass the class it waits for, under which it is indexed
+     * @param until     epoch millis when it is dead-lettered if no plugin came
      */
-    record Park(byte[] member, long until) implements Disposition {
+    record Park(byte[] member, String taskClass, long until) implements Disposition {
     }
 
     /** Give up: keep the producer's {@code originalPayload} in the dead letters. */

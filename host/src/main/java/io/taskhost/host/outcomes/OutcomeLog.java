@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -19,6 +20,7 @@ public final class OutcomeLog {
             local removed
             if ARGV[9] ~= '' then
               removed = redis.call('ZREM', KEYS[1], ARGV[9])
+              if KEYS[10] then redis.call('ZREM', KEYS[10], ARGV[9]) end
             else
               removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
             end
@@ -26,6 +28,7 @@ public final class OutcomeLog {
             local kind = ARGV[5]
             if kind == 'park' then
               redis.call('ZADD', KEYS[9], ARGV[7], ARGV[6])
+              redis.call('ZADD', KEYS[10], ARGV[7], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'parked', 1)
               return 1
             end
@@ -70,24 +73,27 @@ public final class OutcomeLog {
      *         lost already recorded it, or another host recovered it), so nothing was written
      */
     public boolean record(String processingKey, byte[] entry, OutcomeRecord outcome, Disposition disposition) {
-        return record(processingKey, NOTHING, entry, outcome, disposition);
+        return record(processingKey, NOTHING, null, entry, outcome, disposition);
     }
 
     /**
-     * Takes {@code member} out of the parked set and records what became of its payload.
+     * Takes {@code member} out of the parked set, and out of the index of {@code taskClass} if it
+     * is known, and records what became of its payload.
      *
      * @return false when another host released or expired it first
      */
-    public boolean recordParked(byte[] member, byte[] payload, OutcomeRecord outcome, Disposition disposition) {
-        return record(keys.parked(), member, payload, outcome, disposition);
+    public boolean recordParked(byte[] member, String taskClass, byte[] payload, OutcomeRecord outcome,
+                                Disposition disposition) {
+        return record(keys.parked(), member, taskClass, payload, outcome, disposition);
     }
 
-    private boolean record(String sourceKey, byte[] parkedMember, byte[] payload, OutcomeRecord outcome,
-                           Disposition disposition) {
+    private boolean record(String sourceKey, byte[] parkedMember, String taskClass, byte[] payload,
+                           OutcomeRecord outcome, Disposition disposition) {
         String kind;
         byte[] next = NOTHING;
         String dueAt = "";
         String deadId = "";
+        String indexedClass = taskClass;
         if (disposition instanceof Disposition.RetryLater retry) {
             kind = "retry";
             next = retry.nextPayload();
@@ -103,13 +109,17 @@ public final class OutcomeLog {
             kind = "park";
             next = park.member();
             dueAt = Long.toString(park.until());
+            indexedClass = park.taskClass();
         } else {
             kind = "completed";
         }
-        Object written = redis.eval(RECORD,
-                List.of(bytes(sourceKey), bytes(keys.outcomes()), bytes(keys.stats()), bytes(keys.dead()),
-                        bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
-                        bytes(keys.queue()), bytes(keys.parked())),
+        List<byte[]> keyList = new ArrayList<>(List.of(bytes(sourceKey), bytes(keys.outcomes()), bytes(keys.stats()),
+                bytes(keys.dead()), bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
+                bytes(keys.queue()), bytes(keys.parked())));
+        if (indexedClass != null) {
+            keyList.add(bytes(keys.parkedFor(indexedClass)));
+        }
+        Object written = redis.eval(RECORD, keyList,
                 List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
                         bytes(outcome == null ? "" : outcome.status()), bytes(kind), next, bytes(dueAt), bytes(deadId),
                         parkedMember));

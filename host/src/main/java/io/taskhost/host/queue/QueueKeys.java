@@ -57,6 +57,19 @@ public record QueueKeys(String queue) {
         return tagged("parked");
     }
 
+    /**
+     * The parked tasks waiting for class {@code taskClass}: the same members as {@link #parked()}, with
+     * the same scores, so that a plugin's arrival releases its tasks without reading any other.
+     */
+    public String parkedFor(String taskClass) {
+        return tagged("parked:class:" + taskClass);
+    }
+
+    /** Present once the parked tasks of earlier versions, which had no index by class, have been indexed. */
+    public String parkedIndexed() {
+        return tagged("parked:indexed");
+    }
+
     /** What host {@code hostId} made of its plugins-dir (JSON): a string with a TTL, renewed with the heartbeat. */
     public String plugins(String hostId) {
         return tagged("plugins:" + hostId);

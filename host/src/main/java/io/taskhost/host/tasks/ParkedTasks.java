@@ -15,29 +15,50 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.ZAddParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * Tasks that arrived before their plugin: teams often deploy the producer first. Such a task
- * waits in {@code {queue}:parked} until a plugin that provides its class is loaded, then goes
- * back to the consuming end of the queue; if none comes in time, it is dead-lettered.
+ * waits in {@code {queue}:parked}, and in the index of its class, until a plugin that provides
+ * its class is loaded, then goes back to the consuming end of the queue; if none comes in time, it
+ * is dead-lettered. Releasing reads only the index of each class now routable, so a flood of
+ * tasks for a class that never comes costs nothing and holds nobody back.
  */
 public final class ParkedTasks {
 
     private static final Logger log = LoggerFactory.getLogger(ParkedTasks.class);
     private static final int BATCH = 500;
 
+    /**
+     * Moves up to ARGV[1] members of the class indexes KEYS[3..] to the queue KEYS[2], oldest
+     * consumed first; a member no longer in the parked set KEYS[1] was expired and is only dropped.
+     */
     private static final byte[] RELEASE = """
-            if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-              redis.call('RPUSH', KEYS[2], ARGV[2])
-              return 1
+            local budget = tonumber(ARGV[1])
+            local moved = 0
+            for i = 3, #KEYS do
+              local members = redis.call('ZRANGE', KEYS[i], 0, budget - 1)
+              for j = #members, 1, -1 do
+                redis.call('ZREM', KEYS[i], members[j])
+                if redis.call('ZREM', KEYS[1], members[j]) == 1 then
+                  redis.call('RPUSH', KEYS[2], string.sub(members[j], 38))
+                end
+              end
+              moved = moved + #members
+              budget = budget - #members
+              if budget == 0 then return moved end
             end
-            return 0
+            return moved
             """.getBytes(StandardCharsets.UTF_8);
 
     private final UnifiedJedis redis;
@@ -58,87 +79,109 @@ public final class ParkedTasks {
         this.clock = clock;
     }
 
-    static Disposition.Park park(String attemptId, byte[] payload, long until) {
-        return new Disposition.Park(TaskEntry.of(attemptId, payload).entry(), until);
+    static Disposition.Park park(String attemptId, byte[] payload, String taskClass, long until) {
+        return new Disposition.Park(TaskEntry.of(attemptId, payload).entry(), taskClass, until);
     }
 
     /** Puts every parked task whose class {@code routes} now provides back on the queue. */
     public void release(RoutingTable routes) {
+        if (routes.classNames().isEmpty()) {
+            return;
+        }
+        List<byte[]> scriptKeys = new ArrayList<>(List.of(bytes(keys.parked()), bytes(keys.queue())));
+        routes.classNames().forEach(taskClass -> scriptKeys.add(bytes(keys.parkedFor(taskClass))));
+        long released = 0;
+        long moved;
         try {
-            List<byte[]> members = redis.zrange(bytes(keys.parked()), 0, BATCH - 1);
-            int released = 0;
-            for (byte[] member : members) {
-                byte[] payload = payloadOf(member);
-                if (routable(payload, routes) && Long.valueOf(1).equals(redis.eval(RELEASE,
-                        List.of(bytes(keys.parked()), bytes(keys.queue())), List.of(member, payload)))) {
-                    released++;
-                }
-            }
-            if (released > 0) {
-                log.info("released {} parked task(s): their plugin is here", released);
-            }
+            do {
+                moved = (Long) redis.eval(RELEASE, scriptKeys, List.of(bytes(Integer.toString(BATCH))));
+                released += moved;
+            } while (moved == BATCH);
         } catch (JedisException e) {
             log.warn("cannot release parked tasks ({}); trying again later", e.getMessage());
+        }
+        if (released > 0) {
+            log.info("released {} parked task(s): their plugin is here", released);
         }
     }
 
     /** Dead-letters parked tasks whose wait is over. */
     public void expire() {
+        List<byte[]> due;
         try {
-            List<byte[]> due = redis.zrangeByScore(bytes(keys.parked()), "-inf".getBytes(StandardCharsets.UTF_8),
-                    Long.toString(clock.millis()).getBytes(StandardCharsets.UTF_8), 0, BATCH);
-            for (byte[] member : due) {
-                byte[] payload = payloadOf(member);
-                OutcomeRecord outcome = expired(payload);
-                if (outcomes.recordParked(member, payload, outcome,
-                        new Disposition.DeadLetter(TaskEnvelope.read(payload, parser.mapper()).original()))) {
-                    log.warn("task {} {}.{} failed: unknown_class: {}", outcome.id(), outcome.taskClass(),
-                            outcome.worker(), outcome.reason());
-                }
-            }
+            due = redis.zrangeByScore(bytes(keys.parked()), bytes("-inf"), bytes(Long.toString(clock.millis())), 0,
+                    BATCH);
         } catch (JedisException e) {
             log.warn("cannot expire parked tasks ({}); trying again later", e.getMessage());
+            return;
+        }
+        for (byte[] member : due) {
+            TaskEntry entry = TaskEntry.read(member);
+            Optional<Payload> parsed = parse(entry.payload());
+            OutcomeRecord outcome = expired(entry, parsed);
+            if (outcomes.recordParked(member, parsed.map(Payload::taskClass).orElse(null), entry.payload(), outcome,
+                    new Disposition.DeadLetter(TaskEnvelope.read(entry.payload(), parser.mapper()).original()))) {
+                log.warn("task {} {}.{} failed: unknown_class: {}", outcome.id(), outcome.taskClass(),
+                        outcome.worker(), outcome.reason());
+            }
         }
     }
 
-    private OutcomeRecord expired(byte[] payload) {
-        String taskClass = null;
-        String worker = null;
-        TaskEnvelope envelope = TaskEnvelope.firstRun(payload);
+    /**
+     * Indexes by class the parked tasks that an earlier version of taskhost parked without an
+     * index, once per queue, so that their plugin's arrival releases them too.
+     */
+    public void indexEarlierVersionsTasks() {
+        if (redis.exists(keys.parkedIndexed())) {
+            return;
+        }
+        int indexed = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Tuple> page = redis.zscan(bytes(keys.parked()), bytes(cursor),
+                    new ScanParams().count(BATCH));
+            for (Tuple parkedTask : page.getResult()) {
+                Optional<Payload> parsed = parse(TaskEntry.read(parkedTask.getBinaryElement()).payload());
+                if (parsed.isPresent() && redis.zadd(bytes(keys.parkedFor(parsed.get().taskClass())),
+                        parkedTask.getScore(), parkedTask.getBinaryElement(),
+                        ZAddParams.zAddParams().nx()) == 1) {
+                    indexed++;
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        redis.set(keys.parkedIndexed(), Long.toString(clock.millis()));
+        if (indexed > 0) {
+            log.info("indexed {} parked task(s) of an earlier taskhost version by their class", indexed);
+        }
+    }
+
+    private Optional<Payload> parse(byte[] payload) {
         try {
-            Payload parsed = parser.parse(payload);
-            taskClass = parsed.taskClass();
-            worker = parsed.worker();
-            envelope = parsed.envelope();
+            return Optional.of(parser.parse(payload));
         } catch (BadPayloadException e) {
             log.debug("a parked payload no longer parses: {}", e.getMessage());
+            return Optional.empty();
         }
+    }
+
+    private OutcomeRecord expired(TaskEntry entry, Optional<Payload> parsed) {
+        String taskClass = parsed.map(Payload::taskClass).orElse(null);
+        TaskEnvelope envelope = parsed.map(Payload::envelope).orElse(TaskEnvelope.firstRun(entry.payload()));
         String reason = "no plugin provided class \"" + taskClass + "\" within " + parkFor + "; drop a jar that"
                 + " provides it into plugins-dir, then retry the dead letter; not retried: a retry cannot fix"
                 + " unknown_class";
-        return new OutcomeRecord(UUID.randomUUID().toString(), OutcomeRecord.FAILED, Cause.UNKNOWN_CLASS, reason,
-                "dead_lettered", null, null, keys.queue(), hostId, taskClass, worker, envelope.attempt(),
+        return new OutcomeRecord(entry.id(), OutcomeRecord.FAILED, Cause.UNKNOWN_CLASS, reason, "dead_lettered", null,
+                null, keys.queue(), hostId, taskClass, parsed.map(Payload::worker).orElse(null), envelope.attempt(),
                 envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
                 clock.millis(), null, null, null, null, null);
-    }
-
-    private boolean routable(byte[] payload, RoutingTable routes) {
-        try {
-            return routes.route(parser.parse(payload).taskClass()).isPresent();
-        } catch (BadPayloadException e) {
-            return false;
-        }
     }
 
     static long until(Clock clock, Duration parkFor) {
         return Instant.now(clock).plus(parkFor).toEpochMilli();
     }
 
-    private static byte[] payloadOf(byte[] member) {
-        return TaskEntry.read(member).payload();
-    }
-
-    private static byte[] bytes(String key) {
-        return key.getBytes(StandardCharsets.UTF_8);
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -110,7 +110,7 @@ final class TaskProcessor {
                         + " loaded plugin declares: " + table.classNames()), envelope, 1, false, false);
             }
             if (!settings.parkUnknownFor().isZero()) {
-                return new Disposed(null, ParkedTasks.park(attempt.id(), bytes,
+                return new Disposed(null, ParkedTasks.park(attempt.id(), bytes, payload.taskClass(),
                         ParkedTasks.until(clock, settings.parkUnknownFor())));
             }
             return disposer.failed(attempt.failed(payload, envelope, null, Cause.UNKNOWN_CLASS, "no plugin provides class \""

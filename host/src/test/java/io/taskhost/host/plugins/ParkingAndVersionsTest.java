@@ -50,6 +50,47 @@ class ParkingAndVersionsTest {
     }
 
     @Test
+    void aFloodOfParkedTasksOfOneClassDoesNotHoldBackATaskWhosePluginArrived() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = Files.createDirectories(temp.resolve("plugins"));
+        try (Host host = start(queueKey, plugins, "--park-unknown-for", "10m");
+             var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            int flood = 600;
+            for (int i = 0; i < flood; i++) {
+                queue.push("{\"worker\":\"w\",\"class\":\"Flood\",\"params\":{\"n\":" + i + "}}");
+            }
+            Eventually.within(QueueProbe.DEADLINE, "the flood parked",
+                    () -> queue.redis().zcard(queue.keys().parked()) == flood);
+            queue.push("{\"worker\":\"version\",\"class\":\"GreeterModel\"}");
+            Eventually.within(QueueProbe.DEADLINE, "the greeter task parked behind the flood",
+                    () -> queue.redis().zcard(queue.keys().parked()) == flood + 1);
+
+            HotLoadingTest.greeter("1.0.0").buildInto(plugins, "greeter.jar");
+            assertEquals("1.0.0", queue.awaitOutcome("version").path("result").asText());
+            assertEquals(flood, queue.redis().zcard(queue.keys().parked()), "the flood still waits for its plugin");
+        }
+    }
+
+    @Test
+    void aTaskParkedByAnEarlierVersionWithoutAnIndexIsReleasedToo() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = Files.createDirectories(temp.resolve("plugins"));
+        try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            byte[] entry = io.taskhost.host.queue.TaskEntry.create(
+                    "{\"worker\":\"version\",\"class\":\"GreeterModel\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .entry();
+            queue.redis().zadd(queue.keys().parked().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    System.currentTimeMillis() + 600_000, entry);
+            try (Host host = start(queueKey, plugins, "--park-unknown-for", "10m")) {
+                Eventually.within(QueueProbe.DEADLINE, "the old parked task indexed",
+                        () -> queue.redis().exists(queue.keys().parkedIndexed()));
+                HotLoadingTest.greeter("1.0.0").buildInto(plugins, "greeter.jar");
+                assertEquals("1.0.0", queue.awaitOutcome("version").path("result").asText());
+            }
+        }
+    }
+
+    @Test
     void aParkedTaskIsDeadLetteredWhenNoPluginComesInTime() {
         String queueKey = TestHosts.uniqueQueue();
         String payload = "{\"worker\":\"version\",\"class\":\"NeverDeployed\",\"params\":[]}";
