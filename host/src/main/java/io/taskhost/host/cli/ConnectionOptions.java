@@ -25,9 +25,12 @@ final class ConnectionOptions {
                     + " plugins-dir=...), and plugin.<id>.<setting> for one plugin's limits.")
     Path config;
 
+    // Not ${DEFAULT-VALUE}: that would be TASKHOST_REDIS or the config file's URL, password included,
+    // and help output gets pasted into tickets.
     @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
             description = "redis://[user:password@]host:port[/db], or rediss://... for TLS; `run` also takes"
-                    + " embedded[:PORT], a bundled redis-server (on a free port without PORT). Default: ${DEFAULT-VALUE}")
+                    + " embedded[:PORT], a bundled redis-server (on a free port without PORT). In a password,"
+                    + " percent-encode / @ : # ? % and spaces. Default: redis://127.0.0.1:6379")
     String redis;
 
     @Option(names = "--redis-truststore", paramLabel = "FILE",
@@ -69,8 +72,8 @@ final class ConnectionOptions {
         } catch (IllegalStateException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         } catch (IllegalArgumentException e) {
-            // The parser's message quotes the URL, password included.
-            throw new ParameterException(command.commandLine(), "--redis " + maskedRedis() + " is not a valid URL");
+            // RedisConnector's messages name the URL masked.
+            throw new ParameterException(command.commandLine(), "--redis: " + e.getMessage());
         }
     }
 

@@ -6,15 +6,22 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.taskhost.host.failures.DeadLetter;
+import io.taskhost.host.logging.ControlCharacters;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** How the {@code failed} commands print dead letters, for people and as JSON. */
+/**
+ * How the {@code failed} commands print dead letters, for people and as JSON. A dead letter's
+ * text comes from a payload, a plugin or a worker's output, so its control characters are
+ * escaped: a line break in a task's class cannot start a line of its own, and no escape sequence
+ * reaches the terminal.
+ */
 final class DeadLetterText {
 
     static final int REASON_WIDTH = 100;
@@ -29,17 +36,18 @@ final class DeadLetterText {
     /** {@code id  finishedAt  class.worker  cause  reason}, the reason cut to one short line. */
     static String line(DeadLetter letter) {
         String finishedAt = letter.finishedAt().map(at -> at.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("-");
-        return String.join("  ", letter.id(), finishedAt, letter.task(), orDash(letter.cause()),
-                shortened(letter.reason()));
+        return ControlCharacters.escape(String.join("  ", letter.id(), finishedAt, letter.task(),
+                orDash(letter.cause()), shortened(letter.reason())));
     }
 
+    /** Field by field, then the stack trace and the payload; the last line has no line break. */
     static String details(DeadLetter letter) {
         JsonNode record = letter.record();
         var text = new StringBuilder();
         field(text, "id", letter.id());
         field(text, "status", value(record, "status"));
         field(text, "cause", value(record, "cause"));
-        field(text, "reason", value(record, "reason"));
+        block(text, "reason", value(record, "reason"));
         field(text, "task", letter.task() + value(record, "attempt").map(n -> " (attempt " + n + ")").orElse(""));
         field(text, "queue", value(record, "queue"));
         field(text, "host", value(record, "host"));
@@ -49,25 +57,26 @@ final class DeadLetterText {
         field(text, "finished", letter.finishedAt().map(at -> at + timings(record)));
         field(text, "worker", worker(record));
         JsonNode error = record.path("error");
-        field(text, "error", value(error, "type").map(type -> type + value(error, "message").map(m -> ": " + m)
+        block(text, "error", value(error, "type").map(type -> type + value(error, "message").map(m -> ": " + m)
                 .orElse("")));
         field(text, "outcome", value(record, "disposition").map(disposition -> disposition
                 + (record.path("quarantined").asBoolean() ? ", quarantined as poison" : "")));
         List<String> earlier = new ArrayList<>();
-        record.path("history").forEach(past -> earlier.add("attempt " + past.path("attempt").asText("?") + " on "
-                + past.path("host").asText("?") + ": " + past.path("cause").asText("?") + ": "
-                + shortened(past.path("reason").asText(""))));
-        field(text, "earlier", earlier.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", earlier)));
+        record.path("history").forEach(past -> earlier.add(ControlCharacters.escape("attempt "
+                + past.path("attempt").asText("?") + " on " + past.path("host").asText("?") + ": "
+                + past.path("cause").asText("?") + ": " + shortened(past.path("reason").asText("")))));
+        block(text, "earlier", earlier.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", earlier)));
         List<String> others = new ArrayList<>();
         record.fieldNames().forEachRemaining(name -> {
             if (!SHOWN_OR_TIMING.contains(name)) {
                 others.add(name);
             }
         });
-        field(text, "also", others.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", others) + " (see --json)"));
+        field(text, "also", others.isEmpty() ? Optional.empty()
+                : Optional.of(String.join(", ", others) + " (see --json)"));
         value(error, "stackTrace").ifPresent(trace -> {
             text.append("\nstack trace:\n");
-            trace.strip().lines().forEach(line -> text.append("  ").append(line).append('\n'));
+            lines(trace.strip()).forEach(line -> text.append("  ").append(line).append('\n'));
         });
         text.append('\n').append(payload(letter));
         return text.toString();
@@ -76,26 +85,42 @@ final class DeadLetterText {
     /** The records as a JSON array, each exactly as stored. */
     static String json(List<DeadLetter> letters) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        letters.forEach(letter -> array.addRawValue(new RawValue(letter.recordJson())));
-        return array.toString();
+        letters.forEach(letter -> array.add(record(letter)));
+        return PrintableJson.of(array);
     }
 
     /** {@code {"record": ..., "payload": text or null when not UTF-8, "payloadBase64": ...}}. */
     static String json(DeadLetter letter) {
         ObjectNode shown = JsonNodeFactory.instance.objectNode();
-        shown.putRawValue("record", new RawValue(letter.recordJson()));
+        shown.set("record", record(letter));
         shown.put("payload", letter.payloadText().orElse(null));
         shown.put("payloadBase64", Base64.getEncoder().encodeToString(letter.payload()));
-        return shown.toString();
+        return PrintableJson.of(shown);
     }
 
+    /**
+     * The record exactly as stored, which keeps numbers as written; unless the stored text holds a
+     * character to escape, which might stand between tokens, where an escape would not be JSON.
+     */
+    private static JsonNode record(DeadLetter letter) {
+        String stored = letter.recordJson();
+        return stored.equals(ControlCharacters.escape(stored))
+                ? JsonNodeFactory.instance.rawValueNode(new RawValue(stored)) : letter.record();
+    }
+
+    /** The payload's lines as they are, but no other control character; the last line has no line break. */
     private static String payload(DeadLetter letter) {
         int size = letter.payload().length;
         return letter.payloadText()
-                .map(text -> "payload (" + size + " bytes):\n" + text + "\n")
+                .map(text -> "payload (" + size + " bytes):\n" + ControlCharacters.escapeKeepingLines(text))
                 .orElseGet(() -> "payload (" + size + " bytes, not valid UTF-8, so invalid bytes show as U+FFFD;"
                         + " base64 " + Base64.getEncoder().encodeToString(letter.payload()) + "):\n"
-                        + new String(letter.payload(), StandardCharsets.UTF_8) + "\n");
+                        + ControlCharacters.escapeKeepingLines(new String(letter.payload(), StandardCharsets.UTF_8)));
+    }
+
+    /** Split at line breaks only, each line escaped, so that a {@code \r} shows. */
+    private static List<String> lines(String text) {
+        return Arrays.stream(text.split("\n")).map(ControlCharacters::escape).toList();
     }
 
     private static Optional<String> plugin(JsonNode plugin) {
@@ -120,9 +145,15 @@ final class DeadLetterText {
         return facts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", facts));
     }
 
+    /** A field of one line, whatever line breaks its value holds. */
     private static void field(StringBuilder text, String label, Optional<String> value) {
+        value.ifPresent(shown -> text.append(String.format("%-9s %s\n", label, ControlCharacters.escape(shown))));
+    }
+
+    /** A field whose value may have several lines: the further ones are indented under the first. */
+    private static void block(StringBuilder text, String label, Optional<String> value) {
         value.ifPresent(shown -> text.append(String.format("%-9s %s\n", label,
-                String.join("\n" + " ".repeat(10), shown.lines().toList()))));
+                String.join("\n" + " ".repeat(10), lines(shown)))));
     }
 
     private static void field(StringBuilder text, String label, String value) {

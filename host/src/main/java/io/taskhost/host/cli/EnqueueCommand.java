@@ -3,6 +3,7 @@ package io.taskhost.host.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.logging.ControlCharacters;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,11 +48,12 @@ final class EnqueueCommand implements Callable<Integer> {
         String payload = MAPPER.writeValueAsString(task);
         try (RedisClient redis = connection.connect()) {
             long depth = redis.lpush(connection.keys().queue(), payload);
-            spec.commandLine().getOut().printf("queued on %s (%d waiting): %s%n", connection.keys().queue(), depth,
-                    payload);
+            spec.commandLine().getOut().println(ControlCharacters.escape(String.format("queued on %s (%d waiting): %s",
+                    connection.keys().queue(), depth, payload)));
             return 0;
         } catch (JedisException e) {
-            spec.commandLine().getErr().println("Redis at " + connection.maskedRedis() + " failed: " + e.getMessage());
+            spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
+                    + " failed: " + e.getMessage()));
             return 3;
         }
     }

@@ -3,6 +3,7 @@ package io.taskhost.host.cli;
 import io.taskhost.host.failures.DeadLetter;
 import io.taskhost.host.failures.DeadLetters;
 import io.taskhost.host.failures.UnreadableDeadLetterException;
+import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
 import java.io.PrintWriter;
 import java.util.List;
@@ -61,10 +62,11 @@ final class FailedCommand implements Runnable {
             try (RedisClient redis = connection.connect()) {
                 return run(new DeadLetters(redis, keys), keys, spec.commandLine().getOut(), err);
             } catch (JedisException e) {
-                err.println("Redis at " + connection.maskedRedis() + " failed: " + messages(e));
+                err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
+                        + messages(e)));
                 return REDIS_FAILED;
             } catch (UnreadableDeadLetterException e) {
-                err.println(e.getMessage());
+                err.println(ControlCharacters.escape(e.getMessage()));
                 return REDIS_FAILED;
             }
         }
@@ -144,10 +146,11 @@ final class FailedCommand implements Runnable {
         int run(DeadLetters deadLetters, QueueKeys keys, PrintWriter out, PrintWriter err) {
             Optional<DeadLetter> letter = deadLetters.find(id);
             if (letter.isEmpty()) {
-                err.println("No dead letter " + id + " in " + keys.deadRecords() + ".");
+                err.println(ControlCharacters.escape("No dead letter " + id + " in " + keys.deadRecords() + "."));
                 return NOT_FOUND;
             }
-            out.print(json ? DeadLetterText.json(letter.get()) + "\n" : DeadLetterText.details(letter.get()));
+            // println, which flushes: a print without a line break stayed in the writer's buffer at exit.
+            out.println(json ? DeadLetterText.json(letter.get()) : DeadLetterText.details(letter.get()));
             return OK;
         }
     }
@@ -180,11 +183,12 @@ final class FailedCommand implements Runnable {
             }
             Optional<byte[]> payload = deadLetters.retry(id);
             if (payload.isEmpty()) {
-                err.println("No dead letter " + id + " in " + keys.deadPayloads() + "; nothing pushed.");
+                err.println(ControlCharacters.escape("No dead letter " + id + " in " + keys.deadPayloads()
+                        + "; nothing pushed."));
                 return NOT_FOUND;
             }
-            out.println("Pushed the original payload of " + id + " (" + payload.get().length + " bytes) back onto "
-                    + keys.queue() + "; the dead letter is gone.");
+            out.println(ControlCharacters.escape("Pushed the original payload of " + id + " (" + payload.get().length
+                    + " bytes) back onto " + keys.queue() + "; the dead letter is gone."));
             return OK;
         }
     }

@@ -17,7 +17,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine(args).execute(args));
+        CommandLine commandLine = commandLine(args);
+        int exitCode = commandLine.execute(args);
+        // System.exit does not flush: whatever a command printed without a line break would be lost.
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        System.exit(exitCode);
     }
 
     static CommandLine commandLine(String[] args) {

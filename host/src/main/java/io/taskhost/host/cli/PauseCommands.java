@@ -1,5 +1,6 @@
 package io.taskhost.host.cli;
 
+import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.PauseFlags;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,12 +34,12 @@ final class PauseCommands {
             try (RedisClient redis = connection.connect()) {
                 flip(new PauseFlags(redis, connection.keys()), Optional.ofNullable(host));
             } catch (JedisException e) {
-                spec.commandLine().getErr().println("Redis at " + connection.maskedRedis() + " failed: "
-                        + e.getMessage());
+                spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
+                        + " failed: " + e.getMessage()));
                 return 3;
             }
-            spec.commandLine().getOut().printf("%s %s of queue %s%n", done(),
-                    host == null ? "every host" : "host " + host, connection.keys().queue());
+            spec.commandLine().getOut().println(ControlCharacters.escape(String.format("%s %s of queue %s", done(),
+                    host == null ? "every host" : "host " + host, connection.keys().queue())));
             return 0;
         }
 

@@ -1,6 +1,7 @@
 package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
@@ -25,7 +26,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * {@code taskhost plugins}: every jar each live host has seen, with its status, classes and
  * operations, as the hosts published it; or, with {@code --dir}, what a host would make of a
- * directory, without Redis.
+ * directory, without Redis. File names, ids, versions, classes and reasons are a jar's to
+ * choose, so their control characters are escaped.
  */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
         description = "List every plugin jar the hosts have seen: id, version, file, SHA-256, status (active,"
@@ -62,7 +64,8 @@ final class PluginsCommand implements Callable<Integer> {
             try (RedisClient redis = connection.connect()) {
                 snapshots = published(redis, connection.keys());
             } catch (JedisException e) {
-                err.println("Redis at " + connection.maskedRedis() + " failed: " + e.getMessage());
+                err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
+                        + e.getMessage()));
                 return 3;
             }
             if (snapshots.isEmpty()) {
@@ -72,7 +75,7 @@ final class PluginsCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            out.println(MAPPER.writeValueAsString(snapshots));
+            out.println(PrintableJson.of(MAPPER, snapshots));
         } else {
             snapshots.forEach(snapshot -> print(snapshot, out));
         }
@@ -99,32 +102,37 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     private static void print(CatalogSnapshot snapshot, PrintWriter out) {
-        out.printf("host %s, plugins-dir %s, as of %s%n", snapshot.host(), snapshot.directory(),
+        line(out, "host %s, plugins-dir %s, as of %s", snapshot.host(), snapshot.directory(),
                 Instant.ofEpochMilli(snapshot.takenAt()));
         if (snapshot.jars() == null || snapshot.jars().isEmpty()) {
             out.println("  (no jars)");
         } else {
             for (CatalogSnapshot.JarStatus jar : snapshot.jars()) {
-                out.printf("  %-10s %s%s  sha256 %s%n", jar.status(), jar.file(),
+                line(out, "  %-10s %s%s  sha256 %s", jar.status(), jar.file(),
                         jar.id() == null ? "" : "  " + jar.id() + " " + jar.version(),
                         jar.sha256() == null ? "-" : jar.sha256());
                 if (jar.reason() != null) {
-                    out.printf("             %s%n", jar.reason());
+                    line(out, "             %s", jar.reason());
                 }
                 if (jar.serving() != null) {
-                    out.printf("             still serving the previous version: %s%n", jar.serving());
+                    line(out, "             still serving the previous version: %s", jar.serving());
                 }
                 if (jar.classes() != null) {
                     for (CatalogSnapshot.ClassStatus type : jar.classes()) {
-                        out.printf("             %s as %s: %s%n", type.javaClass(), String.join(", ", type.names()),
+                        line(out, "             %s as %s: %s", type.javaClass(), String.join(", ", type.names()),
                                 type.operations().isEmpty() ? "(no operations)" : String.join(", ", type.operations()));
                     }
                 }
             }
         }
         if (snapshot.conflicts() != null) {
-            snapshot.conflicts().forEach(conflict -> out.printf("  conflict: %s%n", conflict));
+            snapshot.conflicts().forEach(conflict -> line(out, "  conflict: %s", conflict));
         }
         out.println();
+    }
+
+    /** One line, whatever line breaks or escape sequences the jar put into its names. */
+    private static void line(PrintWriter out, String format, Object... args) {
+        out.println(ControlCharacters.escape(String.format(format, args)));
     }
 }

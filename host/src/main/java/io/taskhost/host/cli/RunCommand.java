@@ -37,8 +37,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
         }
-        log.info("effective configuration: {}", settings.toString().replace(settings.redisUrl(),
-                RedisConnector.masked(settings.redisUrl())));
+        log.info("effective configuration: {}", settings);
         var stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
@@ -46,9 +45,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             host = Host.start(settings);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "invalid setting: "
+                    + RedisConnector.withoutPassword(e.getMessage(), settings.redisUrl()));
         } catch (IllegalStateException e) {
-            log.error("cannot start: {}", e.getMessage());
+            log.error("cannot start: {}", RedisConnector.withoutPassword(e.getMessage(), settings.redisUrl()));
             return 1;
         }
         try (host) {

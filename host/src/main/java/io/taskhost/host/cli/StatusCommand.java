@@ -1,6 +1,7 @@
 package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.PrintWriter;
@@ -38,23 +39,29 @@ final class StatusCommand implements Callable<Integer> {
         try (RedisClient redis = connection.connect()) {
             status = new StatusReader(redis, connection.keys(), MAPPER).read();
         } catch (JedisException e) {
-            spec.commandLine().getErr().println("Redis at " + connection.maskedRedis() + " failed: " + e.getMessage());
+            spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
+                    + " failed: " + e.getMessage()));
             return 3;
         }
         if (json) {
-            out.println(MAPPER.writeValueAsString(status));
+            out.println(PrintableJson.of(MAPPER, status));
             return 0;
         }
-        out.printf("queue %s%s: %d waiting, %d retrying, %d parked, %d dead%n", status.queue(),
+        line(out, "queue %s%s: %d waiting, %d retrying, %d parked, %d dead", status.queue(),
                 status.paused() ? " (paused)" : "", status.waiting(), status.retrying(), status.parked(), status.dead());
-        out.printf("counters: %s%n", status.counters().isEmpty() ? "none yet" : status.counters());
+        line(out, "counters: %s", status.counters().isEmpty() ? "none yet" : status.counters());
         if (status.hosts().isEmpty()) {
             out.println("no hosts registered");
         }
         for (QueueStatus.HostStatus host : status.hosts()) {
-            out.printf("host %s: %s%s, %d in flight, plugins %s%n", host.id(), host.alive() ? "alive" : "gone",
+            line(out, "host %s: %s%s, %d in flight, plugins %s", host.id(), host.alive() ? "alive" : "gone",
                     host.paused() ? ", paused" : "", host.inFlight(), host.plugins());
         }
         return 0;
+    }
+
+    /** Host ids, counter names and plugin labels come from Redis, where anyone may have written them. */
+    private static void line(PrintWriter out, String format, Object... args) {
+        out.println(ControlCharacters.escape(String.format(format, args)));
     }
 }

@@ -4,11 +4,14 @@ import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.retries.RunLimits;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /**
@@ -88,6 +91,37 @@ public record HostSettings(
         require(positive(sparesKeptFor), "warm-spares-kept-for must be positive");
         workerJvmOptions = List.copyOf(workerJvmOptions);
         pluginLimits = Map.copyOf(pluginLimits);
+    }
+
+    /**
+     * Every setting, as a record prints them, but with no secret, so that it can be logged as
+     * HikariCP logs its configuration: the Redis URL's password is masked, and so is a setting
+     * whose name says it is a password or a secret (the truststore's and the plugin keystore's
+     * passwords hide themselves inside their own types). Read from the record's components, so
+     * that a setting added later is printed, and masked if its name says so.
+     */
+    @Override
+    public String toString() {
+        var text = new StringJoiner(", ", "HostSettings[", "]");
+        for (RecordComponent component : HostSettings.class.getRecordComponents()) {
+            text.add(component.getName() + "=" + shown(component));
+        }
+        return text.toString();
+    }
+
+    private Object shown(RecordComponent component) {
+        String name = component.getName();
+        if (name.equals("redisUrl")) {
+            return RedisConnector.masked(redisUrl);
+        }
+        Object value;
+        try {
+            value = component.getAccessor().invoke(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read setting " + name, e);
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        return value != null && (lower.contains("password") || lower.contains("secret")) ? "***" : value;
     }
 
     /** The limits every operation gets unless its plugin or the host's settings for it say otherwise. */

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -17,21 +19,31 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class DeadLetters {
 
+    /**
+     * ARGV[2] is LREM's count: 1 searches the list from its newest end, -1 from its oldest. An id
+     * whose payload is gone leaves the list too, so that {@link #retryAll()} always gets further.
+     */
     private static final byte[] RETRY = """
+            redis.call('LREM', KEYS[1], tonumber(ARGV[2]), ARGV[1])
             local payload = redis.call('HGET', KEYS[3], ARGV[1])
             if not payload then return false end
-            redis.call('LREM', KEYS[1], 0, ARGV[1])
             redis.call('HDEL', KEYS[2], ARGV[1])
             redis.call('HDEL', KEYS[3], ARGV[1])
             redis.call('LPUSH', KEYS[4], payload)
             return payload
             """.getBytes(StandardCharsets.UTF_8);
 
+    /** UNLINK, not DEL: a million dead letters are freed in the background, not while Redis serves no one. */
     private static final byte[] PURGE = """
             local count = redis.call('HLEN', KEYS[2])
-            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+            redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3])
             return count
             """.getBytes(StandardCharsets.UTF_8);
+
+    /** Dead letters read by one command at most: no single read of a long list or of big payloads holds Redis up. */
+    private static final int PAGE = 100;
+    private static final String NEWEST_FIRST = "1";
+    private static final String OLDEST_FIRST = "-1";
 
     private final UnifiedJedis redis;
     private final QueueKeys keys;
@@ -47,20 +59,24 @@ public final class DeadLetters {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, not " + limit);
         }
-        List<String> ids = redis.lrange(keys.dead(), 0, limit - 1L);
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        byte[][] fields = ids.stream().map(DeadLetters::bytes).toArray(byte[][]::new);
-        List<byte[]> records = redis.hmget(bytes(keys.deadRecords()), fields);
-        List<byte[]> payloads = redis.hmget(bytes(keys.deadPayloads()), fields);
-        List<DeadLetter> letters = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            // Retried or purged between the LRANGE and the HMGETs.
-            if (records.get(i) == null || payloads.get(i) == null) {
-                continue;
+        List<DeadLetter> letters = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        // A page at a time, so that a large limit never asks Redis for a huge reply in one command.
+        for (long from = 0; from < limit; from += PAGE) {
+            List<String> ids = redis.lrange(keys.dead(), from, Math.min(from + PAGE, limit) - 1);
+            if (ids.isEmpty()) {
+                break;
             }
-            letters.add(letter(ids.get(i), new String(records.get(i), StandardCharsets.UTF_8), payloads.get(i)));
+            byte[][] fields = ids.stream().map(DeadLetters::bytes).toArray(byte[][]::new);
+            List<byte[]> records = redis.hmget(bytes(keys.deadRecords()), fields);
+            List<byte[]> payloads = redis.hmget(bytes(keys.deadPayloads()), fields);
+            for (int i = 0; i < ids.size(); i++) {
+                // Retried or purged meanwhile; or, pushed down by a newer dead letter, read on the page before.
+                if (records.get(i) == null || payloads.get(i) == null || !seen.add(ids.get(i))) {
+                    continue;
+                }
+                letters.add(letter(ids.get(i), new String(records.get(i), StandardCharsets.UTF_8), payloads.get(i)));
+            }
         }
         return letters;
     }
@@ -81,9 +97,14 @@ public final class DeadLetters {
      * @return the payload pushed, or empty when there is no dead letter {@code id}
      */
     public Optional<byte[]> retry(String id) {
+        return retry(id, NEWEST_FIRST);
+    }
+
+    /** @param searchFrom where LREM starts looking for the id in the list of dead letters, which it stops at */
+    private Optional<byte[]> retry(String id, String searchFrom) {
         Object pushed = redis.eval(RETRY,
                 List.of(bytes(keys.dead()), bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.queue())),
-                List.of(bytes(id)));
+                List.of(bytes(id), bytes(searchFrom)));
         return Optional.ofNullable((byte[]) pushed);
     }
 
@@ -93,12 +114,28 @@ public final class DeadLetters {
      * @return how many were pushed back onto the queue
      */
     public int retryAll() {
-        // A snapshot, so that a task which fails again while this runs is not retried a second time.
-        List<String> newestFirst = redis.lrange(keys.dead(), 0, -1);
+        // Dead letters arrive at the head and are taken from the tail, a page at a time: the list can
+        // be long, and a single LRANGE of all of it would stall Redis. Only those there at the start
+        // are retried, up to the newest of them, so a task that fails again meanwhile is not retried twice.
+        String newest = redis.lindex(keys.dead(), 0);
+        long atStart = redis.llen(keys.dead());
         int retried = 0;
-        for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            if (retry(newestFirst.get(i)).isPresent()) {
-                retried++;
+        long seen = 0;
+        while (seen < atStart) {
+            List<String> oldestLast = redis.lrange(keys.dead(), -PAGE, -1);
+            if (oldestLast.isEmpty()) {
+                break;
+            }
+            for (int i = oldestLast.size() - 1; i >= 0 && seen < atStart; i--) {
+                String id = oldestLast.get(i);
+                seen++;
+                // From the oldest end, LREM finds it at once.
+                if (retry(id, OLDEST_FIRST).isPresent()) {
+                    retried++;
+                }
+                if (id.equals(newest)) {
+                    return retried;
+                }
             }
         }
         return retried;

@@ -49,13 +49,6 @@ final class TaskMeters implements TaskMetrics {
         String plugin = outcome.plugin() == null ? NONE : outcome.plugin().id();
         String operation = outcome.method() == null ? NONE : outcome.taskClass() + "." + outcome.worker();
         String result = outcome.passed() ? OutcomeRecord.PASSED : outcome.cause().code();
-        Counter.builder("taskhost.tasks")
-                .description("Task outcomes recorded by this host: passed or the failure's cause, and what became of"
-                        + " the task")
-                .tags("plugin", plugin, "operation", operation, "outcome", result, "disposition",
-                        Objects.requireNonNullElse(outcome.disposition(), NONE))
-                .register(registry)
-                .increment();
         if (outcome.durationMs() != null) {
             Timer.builder("taskhost.operation.duration")
                     .description("Time inside the operation, in the worker JVM")
@@ -72,6 +65,14 @@ final class TaskMeters implements TaskMetrics {
                     .register(registry)
                     .record(Duration.ofMillis(outcome.totalMs()));
         }
+        // Counted last, so that a scrape which sees the outcome counted sees its timings too.
+        Counter.builder("taskhost.tasks")
+                .description("Task outcomes recorded by this host: passed or the failure's cause, and what became of"
+                        + " the task")
+                .tags("plugin", plugin, "operation", operation, "outcome", result, "disposition",
+                        Objects.requireNonNullElse(outcome.disposition(), NONE))
+                .register(registry)
+                .increment();
     }
 
     private static Duration[] millis(long... bounds) {

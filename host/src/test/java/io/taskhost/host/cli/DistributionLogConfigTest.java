@@ -106,4 +106,69 @@ class DistributionLogConfigTest {
         assertEquals("mail-tasks@1.0.0", task.path("mdc").path("plugin").asText());
         assertEquals("between tasks", mapper.readTree(lines.get(1)).path("formattedMessage").asText());
     }
+
+    private static final String FORGED = "2020-01-01T00:00:00.000 ERROR [main] Host task=- plugin=- FORGED";
+    private static final String HOSTILE_CLASS = "Fixtures\n" + FORGED + "\u001b[2J";
+    private static final String HOSTILE_PLUGIN = "mail\r\n" + FORGED + "@1.0";
+    private static final String HOSTILE_REASON = "bad payload near \"x\n" + FORGED + "\u001b]0;pwned\u0007\"";
+
+    /** A task whose class, plugin label and exception all try to start a line of their own. */
+    private static void logAHostileTask(LoggerContext context) {
+        context.getMDCAdapter().put("taskId", "5f3c41f0");
+        context.getMDCAdapter().put("plugin", HOSTILE_PLUGIN);
+        try {
+            var failure = new IllegalStateException(HOSTILE_REASON, new IllegalArgumentException("\u001b[31mred"));
+            context.getLogger("io.taskhost.host.tasks.TaskProcessor").error("task {} of class {} failed: 任務\t失敗",
+                    "5f3c41f0", HOSTILE_CLASS, failure);
+        } finally {
+            context.getMDCAdapter().clear();
+        }
+        context.getLogger("io.taskhost.host.Host").info("between tasks");
+        context.stop();
+    }
+
+    private static void assertNoControlCharacterButTabAndLineBreak(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            assertTrue(Character.getType(c) != Character.CONTROL || c == '\t' || c == '\n',
+                    String.format("raw U+%04X at %d in%n%s", (int) c, i, text));
+        }
+    }
+
+    @Test
+    void theTextLogEscapesTheControlCharactersOfMessagesTheMdcAndStackTraces() throws Exception {
+        Path file = temp.resolve("taskhost.log");
+        logAHostileTask(configured(TEXT, Map.of("taskhost.log.file", file.toString())));
+
+        String log = Files.readString(file, StandardCharsets.UTF_8);
+        assertNoControlCharacterButTabAndLineBreak(log);
+        List<String> lines = log.lines().toList();
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("2020-01-01")), "a forged line in\n" + log);
+        assertTrue(lines.get(0).endsWith(" ERROR [main] TaskProcessor task=5f3c41f0 plugin=mail\\r\\n" + FORGED
+                + "@1.0 task 5f3c41f0 of class Fixtures\\n" + FORGED + "\\u001b[2J failed: 任務\t失敗"), lines.get(0));
+        assertEquals("java.lang.IllegalStateException: bad payload near \"x\\n" + FORGED + "\\u001b]0;pwned\\u0007\"",
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("\tat io.taskhost.host.cli.DistributionLogConfigTest.logAHostileTask("),
+                lines.get(2));
+        assertTrue(lines.contains("Caused by: java.lang.IllegalArgumentException: \\u001b[31mred"), log);
+        assertTrue(lines.get(lines.size() - 1).endsWith(" INFO  [main] Host task=- plugin=- between tasks"), log);
+    }
+
+    @Test
+    void theJsonLogKeepsEachEventOnOneLineWithItsTextIntact() throws Exception {
+        Path file = temp.resolve("taskhost.json.log");
+        logAHostileTask(configured(JSON, Map.of("taskhost.log.file", file.toString())));
+
+        String log = Files.readString(file, StandardCharsets.UTF_8);
+        assertNoControlCharacterButTabAndLineBreak(log.replace("\t", ""));
+        assertTrue(!log.contains("\t"), "a tab is escaped too: " + log);
+        List<String> lines = log.lines().toList();
+        assertEquals(2, lines.size(), log);
+        JsonNode event = new ObjectMapper().readTree(lines.get(0));
+        assertEquals("task 5f3c41f0 of class " + HOSTILE_CLASS + " failed: 任務\t失敗",
+                event.path("formattedMessage").asText());
+        assertEquals(HOSTILE_PLUGIN, event.path("mdc").path("plugin").asText());
+        assertEquals(HOSTILE_REASON, event.path("throwable").path("message").asText());
+        assertEquals("\u001b[31mred", event.path("throwable").path("cause").path("message").asText());
+    }
 }

@@ -170,7 +170,85 @@ class FailedCommandTest {
         assertEquals(0, show.code(), show.err());
         assertTrue(show.out().contains("task      (unparsed payload)"), show.out());
         assertTrue(show.out().contains("payload (4 bytes, not valid UTF-8, so invalid bytes show as U+FFFD; base64 "
-                + Base64.getEncoder().encodeToString(NOT_UTF8) + "):\n\uFFFD\uFFFD{\0\n"), show.out());
+                + Base64.getEncoder().encodeToString(NOT_UTF8) + "):\n\uFFFD\uFFFD{\\u0000\n"), show.out());
+    }
+
+    @Test
+    void listAndShowPrintAHostileDeadLetterWithItsControlCharactersEscaped() {
+        String forged = "2020-01-01T00:00:00.000 ERROR [main] Host task=- plugin=- FORGED";
+        String taskClass = "Mail\n" + forged + "\u001b[31m";
+        String worker = "send\u001b]0;pwned\u0007\r\u0085";
+        String reason = "first line\n" + forged + "\u001b[2J\nlast line";
+        String payload = "{\"class\":\"Mail\\n\",\"worker\":\"send\"}\r\n\u001b[2J";
+        String trace = "java.lang.IllegalStateException: " + forged + "\u001b[1m\n\tat x.Y.z(Y.java:1)\r\n"
+                + "\tat a.B.c(B.java:2)\n";
+        String id = deadLetter(payload, taskClass, worker, Cause.EXCEPTION, reason,
+                new ErrorInfo("java.lang.IllegalStateException", "bad\u001b[5m", trace));
+
+        Result list = failed("list");
+        Result show = failed("show", id);
+
+        assertEquals(0, list.code(), list.err());
+        assertEquals(1, list.out().lines().count(), list.out());
+        assertTrue(list.out().contains("  Mail\\n" + forged + "\\u001b[31m.send\\u001b]0;pwned\\u0007\\r\\u0085"
+                + "  exception  first line " + forged + "\\u001b[2J last line\n"), list.out());
+        assertNoControlCharacterButLineBreaksAndTabs(list.out());
+
+        assertEquals(0, show.code(), show.err());
+        assertNoControlCharacterButLineBreaksAndTabs(show.out());
+        assertTrue(show.out().lines().noneMatch(line -> line.startsWith("2020-01-01")), show.out());
+        for (String expected : List.of(
+                "reason    first line\n          " + forged + "\\u001b[2J\n          last line\n",
+                "task      Mail\\n" + forged + "\\u001b[31m.send\\u001b]0;pwned\\u0007\\r\\u0085 (attempt 2)\n",
+                "error     java.lang.IllegalStateException: bad\\u001b[5m\n",
+                "stack trace:\n  java.lang.IllegalStateException: " + forged + "\\u001b[1m\n  \tat x.Y.z(Y.java:1)\\r\n"
+                        + "  \tat a.B.c(B.java:2)\n",
+                "payload (" + payload.length() + " bytes):\n{\"class\":\"Mail\\n\",\"worker\":\"send\"}\\r\n"
+                        + "\\u001b[2J\n")) {
+            assertTrue(show.out().contains(expected), "expected\n" + expected + "\nin\n" + show.out());
+        }
+    }
+
+    @Test
+    void jsonOutputIsJsonThatHoldsNoRawControlCharacter() throws IOException {
+        String taskClass = "Mail\n\u001b[31m\u007f\u0085\u2028\u202e";
+        String payload = "{\"class\":\"Mail\\n\\u001b\u0085\u2028\"}";
+        String id = deadLetter(payload, taskClass, "send", Cause.EXCEPTION, "reason\u009b2J", null);
+
+        Result list = failed("list", "--json");
+        Result show = failed("show", id, "--json");
+
+        for (Result json : List.of(list, show)) {
+            assertEquals(0, json.code(), json.err());
+            assertNoControlCharacterButLineBreaksAndTabs(json.out());
+            assertFalse(json.out().contains("\u2028") || json.out().contains("\u202e"), json.out());
+        }
+        assertEquals(taskClass, mapper.readTree(list.out()).get(0).get("class").asText());
+        JsonNode shown = mapper.readTree(show.out());
+        assertEquals(taskClass, shown.get("record").get("class").asText());
+        assertEquals("reason\u009b2J", shown.get("record").get("reason").asText());
+        assertEquals(payload, shown.get("payload").asText());
+    }
+
+    @Test
+    void showJsonGivesARecordStoredWithRawControlCharactersBetweenItsTokensAsJson() throws IOException {
+        String id = failedWithException("{\"worker\":\"sync\"}");
+        String stored = probe.redis().hget(probe.keys().deadRecords(), id);
+        probe.redis().hset(probe.keys().deadRecords(), id, stored.replaceFirst("^\\{", "{\r\n"));
+
+        Result show = failed("show", id, "--json");
+
+        assertEquals(0, show.code(), show.err());
+        assertNoControlCharacterButLineBreaksAndTabs(show.out().stripTrailing());
+        assertEquals(probe.deadRecord(id), mapper.readTree(show.out()).get("record"));
+    }
+
+    private static void assertNoControlCharacterButLineBreaksAndTabs(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            assertTrue(Character.getType(c) != Character.CONTROL || c == '\n' || c == '\t',
+                    String.format("raw U+%04X at %d in%n%s", (int) c, i, text));
+        }
     }
 
     @Test
