@@ -192,7 +192,7 @@ public final class PluginReader {
             Class<?> type;
             try {
                 type = Class.forName(name, false, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 throw new PluginReadException(ExtensionIndex.PATH + " lists " + name + ", which does not load: " + e, e);
             }
             if (isTaskWorker(type) && type.getClassLoader() != loader) {
@@ -208,7 +208,7 @@ public final class PluginReader {
             try {
                 Class<?> type = Class.forName(name, false, loader);
                 return isTaskWorker(type) && type.getClassLoader() == loader ? Optional.of(type) : Optional.empty();
-            } catch (ClassNotFoundException | LinkageError e) {
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 return Optional.empty();
             }
         }
