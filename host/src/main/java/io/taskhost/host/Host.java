@@ -137,7 +137,7 @@ public final class Host implements AutoCloseable {
                 : ClassDataSharing.off();
         var launcher = new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.cacheDir().resolve("work"), settings.sparesKeptFor()),
-                WorkerClasspath.ofHost(), classData, mapper);
+                WorkerClasspath.ofHost(), classData, mapper, catalog::verifyCachedJar);
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,

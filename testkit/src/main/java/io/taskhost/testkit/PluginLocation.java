@@ -1,21 +1,18 @@
 package io.taskhost.testkit;
 
+import io.taskhost.worker.PluginReadException;
+import io.taskhost.worker.PluginReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 /**
  * A plugin under test: a jar as the host loads it, or a classes directory together with the
@@ -25,7 +22,6 @@ final class PluginLocation {
 
     /** Set by taskhost-plugin-parent: a file holding the class path of the libraries the jar bundles. */
     static final String LIBRARIES_FILE_PROPERTY = "taskhost.testkit.libraries-file";
-    static final String EXTENSION_INDEX = "META-INF/extensions.idx";
 
     private final Path path;
     private final List<Path> libraries;
@@ -55,33 +51,17 @@ final class PluginLocation {
         return path;
     }
 
+    /** What the plugin's classes may use besides themselves: the libraries its jar will bundle. */
+    List<Path> libraries() {
+        return libraries;
+    }
+
     /** The plugin's part of a worker's class path: the jar, or the classes and their libraries. */
     List<Path> classPath() {
         List<Path> entries = new ArrayList<>();
         entries.add(path);
         entries.addAll(libraries);
         return entries;
-    }
-
-    /** The class names pf4j's annotation processor listed, or empty when there is no index. */
-    Optional<List<String>> extensionIndex() {
-        try {
-            if (Files.isDirectory(path)) {
-                Path index = path.resolve(EXTENSION_INDEX);
-                return Files.isRegularFile(index) ? Optional.of(classNames(Files.readString(index))) : Optional.empty();
-            }
-            try (var jar = new JarFile(path.toFile())) {
-                var entry = jar.getJarEntry(EXTENSION_INDEX);
-                if (entry == null) {
-                    return Optional.empty();
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    return Optional.of(classNames(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + EXTENSION_INDEX + " of " + path, e);
-        }
     }
 
     /** A loader that sees the plugin's classes, its parent the plugin API's and the runtime's. */
@@ -95,21 +75,11 @@ final class PluginLocation {
         return path.toString();
     }
 
-    private static List<String> classNames(String index) {
-        return index.lines().map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
-    }
-
     private static void checkManifest(Path jar) {
-        Manifest manifest;
-        try (var file = new JarFile(jar.toFile())) {
-            manifest = file.getManifest();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(jar + " is not a valid jar: " + e.getMessage(), e);
-        }
-        var attributes = manifest == null ? null : manifest.getMainAttributes();
-        if (attributes == null || attributes.getValue("Plugin-Id") == null || attributes.getValue("Plugin-Version") == null) {
-            throw new IllegalArgumentException(jar + " has no Plugin-Id and Plugin-Version in its manifest, so the"
-                    + " host would reject it; inherit taskhost-plugin-parent, or stamp them with maven-jar-plugin");
+        try {
+            PluginReader.descriptor(jar);
+        } catch (PluginReadException e) {
+            throw new IllegalArgumentException(jar + " " + e.getMessage() + "; the host would reject it", e);
         }
     }
 

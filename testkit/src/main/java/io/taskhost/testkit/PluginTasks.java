@@ -4,12 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.worker.PluginReader;
+import io.taskhost.worker.RuntimeClassPath;
 import io.taskhost.worker.TaskAssignment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -102,6 +109,19 @@ public final class PluginTasks implements AutoCloseable {
         }
     }
 
+    /**
+     * Every payload {@code class} this plugin answers to, with the operations each offers (without
+     * {@code _task_}): what the host would route to it.
+     */
+    public SortedMap<String, SortedSet<String>> taskClasses() {
+        SortedMap<String, SortedSet<String>> classes = new TreeMap<>();
+        for (String name : routes.classNames()) {
+            classes.put(name, Collections.unmodifiableSortedSet(
+                    new TreeSet<>(routes.route(name).orElseThrow().operations().keySet())));
+        }
+        return Collections.unmodifiableSortedMap(classes);
+    }
+
     /** Releases the plugin's classes; a forked runner holds nothing between tasks. */
     @Override
     public void close() {
@@ -125,7 +145,7 @@ public final class PluginTasks implements AutoCloseable {
     }
 
     private static Routes routes(PluginLocation location) {
-        return Routes.of(location, PluginTasks.class.getClassLoader(), DEFAULT_TIMEOUT);
+        return Routes.of(location, PluginReader.forThisRuntime(), DEFAULT_TIMEOUT, System.err);
     }
 
     private static ObjectMapper newMapper() {

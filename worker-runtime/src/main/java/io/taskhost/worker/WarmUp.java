@@ -2,16 +2,11 @@ package io.taskhost.worker;
 
 import io.taskhost.api.TaskContext;
 import io.taskhost.api.TaskWorker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +18,6 @@ import java.util.Map;
  */
 final class WarmUp {
 
-    private static final String EXTENSIONS_INDEX = "META-INF/extensions.idx";
     private static final byte[] REHEARSAL = ("{\"taskId\":\"warm-up\",\"attempt\":1,\"taskClass\":\"WarmUp\","
             + "\"worker\":\"rehearse\",\"javaClass\":\"" + Rehearsal.class.getName() + "\","
             + "\"method\":\"_task_rehearse\",\"params\":{\"text\":\"a\",\"number\":1,\"ratio\":0.5,\"flag\":true,"
@@ -61,11 +55,11 @@ final class WarmUp {
      */
     void run(List<String> classes) {
         try {
-            for (String name : classes.isEmpty() ? indexedExtensions() : classes) {
+            for (String name : classes.isEmpty() ? ExtensionIndex.onClassPath(plugin) : classes) {
                 resolve(name);
             }
         } catch (IOException e) {
-            err.println("taskhost worker: warm-up could not read " + EXTENSIONS_INDEX + ": " + e);
+            err.println("taskhost worker: warm-up could not read " + ExtensionIndex.PATH + ": " + e);
         }
         try {
             Assignment rehearsal = reader.read(REHEARSAL, REHEARSAL.length);
@@ -106,24 +100,5 @@ final class WarmUp {
         } catch (NullPointerException refused) {
             // What a receiver-less call of an instance method ends in.
         }
-    }
-
-    /** The classes in pf4j's extension indexes on the class path; a line starting with # is a comment. */
-    private List<String> indexedExtensions() throws IOException {
-        List<String> names = new ArrayList<>();
-        Enumeration<URL> indexes = plugin.getResources(EXTENSIONS_INDEX);
-        while (indexes.hasMoreElements()) {
-            URL index = indexes.nextElement();
-            try (var lines = new BufferedReader(new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    String name = line.trim();
-                    if (!name.isEmpty() && !name.startsWith("#")) {
-                        names.add(name);
-                    }
-                }
-            }
-        }
-        return names;
     }
 }

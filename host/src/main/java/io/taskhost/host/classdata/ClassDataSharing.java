@@ -1,10 +1,13 @@
 package io.taskhost.host.classdata;
 
+import io.taskhost.host.plugins.JarDigest;
+import io.taskhost.host.plugins.VerifiedFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +46,20 @@ public final class ClassDataSharing implements AutoCloseable {
     private final ArchiveTraining training;
     private final ArchiveVerification verification;
     private final ExecutorService builder;
+    private final VerifiedFiles verified;
     private final Map<Path, State> archives = new ConcurrentHashMap<>();
+    /** The SHA-256 of each archive this host built and verified; only such an archive is handed to a worker. */
+    private final Map<Path, String> archiveDigests = new ConcurrentHashMap<>();
     private final Set<Object> pending = ConcurrentHashMap.newKeySet();
 
     ClassDataSharing(boolean enabled, Path java, ArchiveNames names, JdkProbe jdks, JarDigests digests,
                      ArchiveTraining training, ArchiveVerification verification, ExecutorService builder) {
+        this(enabled, java, names, jdks, digests, training, verification, builder, new VerifiedFiles(Clock.systemUTC()));
+    }
+
+    ClassDataSharing(boolean enabled, Path java, ArchiveNames names, JdkProbe jdks, JarDigests digests,
+                     ArchiveTraining training, ArchiveVerification verification, ExecutorService builder,
+                     VerifiedFiles verified) {
         this.enabled = enabled;
         this.java = java;
         this.names = names;
@@ -56,6 +68,7 @@ public final class ClassDataSharing implements AutoCloseable {
         this.training = training;
         this.verification = verification;
         this.builder = builder;
+        this.verified = verified;
     }
 
     /**
@@ -124,15 +137,35 @@ public final class ClassDataSharing implements AutoCloseable {
         Path archive = names.archiveFor(jdk.get(), jarDigests, jvmOptions);
         State state = archives.get(archive);
         if (state == State.READY) {
-            if (Files.isRegularFile(archive)) {
+            if (intact(archive)) {
                 return jdk.get().format().launchOptions(archive);
             }
-            log.info("class-data archive {} disappeared; workers start without it until it is rebuilt", archive);
-            archives.remove(archive, State.READY);
-        } else if (state == null && archives.putIfAbsent(archive, State.BUILDING) == null) {
+            if (archives.remove(archive, State.READY)) {
+                archiveDigests.remove(archive);
+                if (Files.exists(archive)) {
+                    log.error("class-data archive {} was changed after this host verified it; worker JVMs start"
+                            + " without it until it is rebuilt", archive);
+                } else {
+                    log.info("class-data archive {} disappeared; workers start without it until it is rebuilt", archive);
+                }
+                state = null;
+            }
+        }
+        if (state == null && archives.putIfAbsent(archive, State.BUILDING) == null) {
             submit(() -> build(archive, jdk.get(), jars, jvmOptions), () -> archives.remove(archive, State.BUILDING));
         }
         return List.of();
+    }
+
+    /** Whether the archive still holds what this host built and verified: a stat while it is unchanged. */
+    private boolean intact(Path archive) {
+        String digest = archiveDigests.get(archive);
+        try {
+            return digest != null && verified.holds(archive, digest);
+        } catch (IOException e) {
+            log.warn("cannot check class-data archive {} ({}); worker JVMs start without it", archive, e.toString());
+            return false;
+        }
     }
 
     private List<String> knownDigests(List<Path> jars) throws IOException {
@@ -195,12 +228,16 @@ public final class ClassDataSharing implements AutoCloseable {
         }
     }
 
+    /**
+     * Trains and verifies an archive, and hands it to launches once it is at its name. An archive found there
+     * already, left by an earlier run or changed since this host verified it, is built again: nothing tells
+     * this host what it holds.
+     */
     private void build(Path archive, WorkerJdk jdk, List<Path> jars, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        if (Files.isRegularFile(archive)) {
-            archives.put(archive, State.READY);
-            log.info("class-data archive {} found; worker JVMs use it", archive);
-            return;
+        if (Files.deleteIfExists(archive)) {
+            log.info("class-data archive {} is not one this host verified (left by an earlier run, or changed); it is"
+                    + " built again", archive);
         }
         Files.createDirectories(names.directory());
         String classpath = jars.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
@@ -209,11 +246,21 @@ public final class ClassDataSharing implements AutoCloseable {
         long started = System.nanoTime();
         try {
             training.train(jdk, jvmOptions, classpath, building);
+            VerifiedFiles.readOnly(building);
+            String digest = JarDigest.of(building);
             verification.verify(jdk, jvmOptions, classpath, building);
             Files.move(building, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            long builtMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (!verified.holdsOnceSettled(archive, digest)) {
+                archives.put(archive, State.UNUSABLE);
+                log.error("class-data archive {} was changed while it was being built; worker JVMs start without it",
+                        archive);
+                return;
+            }
+            archiveDigests.put(archive, digest);
             archives.put(archive, State.READY);
             log.info("class-data archive {} built and verified in {} ms for {} on {}; worker JVMs use it", archive,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), jars.get(jars.size() - 1), jdk);
+                    builtMillis, jars.get(jars.size() - 1), jdk);
         } catch (ArchiveException e) {
             archives.put(archive, State.UNUSABLE);
             log.warn("class-data archive {} for {} on {} is unusable: {}; worker JVMs start without it. The JVM said:\n{}",

@@ -1,34 +1,19 @@
 package io.taskhost.host.config;
 
+import io.taskhost.worker.DurationText;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Durations as people write them in settings and annotations: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, or ISO-8601. */
+/**
+ * Durations as people write them in settings: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, or ISO-8601; the
+ * same forms as a plugin's {@code @TaskOptions(timeout)}, which the worker runtime reads.
+ */
 public final class Durations {
-
-    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private Durations() {
     }
 
     /** @throws IllegalArgumentException naming the accepted forms */
     public static Duration parse(String value) {
-        Matcher matcher = SHORT.matcher(value.trim());
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
-        try {
-            return Duration.parse(value.trim());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "'" + value + "' is not a duration; use 500ms, 30s, 5m, 2h or ISO-8601 such as PT30S");
-        }
+        return DurationText.parse(value);
     }
 }

@@ -99,6 +99,11 @@ final class IdleWorkers implements AutoCloseable {
         retireWhere(kind -> !jars.contains(kind.pluginJar()), "its plugin jar was replaced or removed");
     }
 
+    /** Retires the idle JVMs of {@code jar}, giving {@code why}. */
+    void retire(Path jar, String why) {
+        retireWhere(kind -> kind.pluginJar().equals(jar), why);
+    }
+
     /** Retires the idle JVMs of plugin versions no task has used for {@code keepFor}. */
     void retireUnused() {
         long cutoff = clock.millis() - keepFor.toMillis();

@@ -1,19 +1,11 @@
 package io.taskhost.host.launch;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.taskhost.api.TaskWorker;
-import io.taskhost.worker.WorkerMain;
+import io.taskhost.worker.RuntimeClassPath;
 import java.io.File;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.pf4j.ExtensionPoint;
 
 /**
  * The worker runtime's part of a worker JVM's classpath: the runtime itself, plugin-api,
@@ -29,12 +21,7 @@ public final class WorkerClasspath {
     }
 
     public static WorkerClasspath ofHost() {
-        Set<Path> entries = new LinkedHashSet<>();
-        for (Class<?> type : List.of(WorkerMain.class, TaskWorker.class, ExtensionPoint.class, ObjectMapper.class,
-                JsonFactory.class, JsonAutoDetect.class)) {
-            entries.add(locationOf(type));
-        }
-        return new WorkerClasspath(List.copyOf(entries));
+        return new WorkerClasspath(RuntimeClassPath.ofThisJvm());
     }
 
     public String with(Path pluginJar) {
@@ -47,13 +34,5 @@ public final class WorkerClasspath {
         List<Path> jars = new ArrayList<>(entries);
         jars.add(pluginJar);
         return List.copyOf(jars);
-    }
-
-    private static Path locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("cannot find the jar of " + type.getName() + " on the host's classpath", e);
-        }
     }
 }

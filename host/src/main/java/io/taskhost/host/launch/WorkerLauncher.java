@@ -31,13 +31,16 @@ public final class WorkerLauncher implements AutoCloseable {
     private final ClassDataSharing classData;
     private final ObjectMapper mapper;
     private final IdleWorkers idle;
+    private final CachedJarCheck jars;
 
+    /** @param jars checks a plugin jar before a JVM starts on it or takes a task of it */
     public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
-                          ObjectMapper mapper) {
+                          ObjectMapper mapper, CachedJarCheck jars) {
         this.settings = settings;
         this.classpath = classpath;
         this.classData = classData;
         this.mapper = mapper;
+        this.jars = jars;
         this.idle = new IdleWorkers(plan -> start(plan, true), settings.sparesKeptFor(), Clock.systemUTC());
     }
 
@@ -53,6 +56,9 @@ public final class WorkerLauncher implements AutoCloseable {
             throws IOException, InterruptedException {
         String marker = UUID.randomUUID().toString();
         byte[] line = serialize(withMarker(assignment, marker));
+        if (!jars.verify(plan.pluginJar())) {
+            idle.retire(plan.pluginJar(), "their plugin jar had been tampered with");
+        }
         WorkerJvm jvm = idle.take(plan);
         String launch = jvm == null ? COLD : jvm.remaining() < plan.tasksPerWorker() ? REUSED : SPARE;
         if (jvm == null) {
@@ -87,6 +93,7 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
+        jars.verify(plan.pluginJar());
         List<String> options = new ArrayList<>(plan.jvmOptions());
         options.addAll(classData.optionsFor(classpath.jars(plan.pluginJar()), plan.jvmOptions()));
         return WorkerJvm.start(settings, mapper, options, classpath.with(plan.pluginJar()), warm, plan.workerClass(),

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a plugin jar may be loaded at all, before PF4J reads it: no other user may be able
+ * Decides whether a plugin jar may be loaded at all, before the host reads it: no other user may be able
  * to change plugins-dir or the jar, the jar's SHA-256 must be on the allowlist if there is one, and
  * its signer must be trusted if a keystore is configured.
  */

@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public final class PluginCatalog {
     private final List<Consumer<RoutingTable>> listeners = new ArrayList<>();
 
     public PluginCatalog(Path directory, Path cacheDirectory, JarVetting vetting, Clock clock) {
-        this(directory, new JarCache(cacheDirectory.resolve("jars")), new PluginInspector(), vetting, clock);
+        this(directory, new JarCache(cacheDirectory.resolve("jars"), new VerifiedFiles(Clock.systemUTC())),
+                new PluginInspector(), vetting, clock);
     }
 
     PluginCatalog(Path directory, JarCache cache, PluginInspector inspector, JarVetting vetting, Clock clock) {
@@ -185,6 +187,49 @@ public final class PluginCatalog {
                 log.warn("a routing-table listener failed", e);
             }
         }
+    }
+
+    /**
+     * Makes sure a cached plugin jar holds the content it was loaded with, before a worker JVM uses it: a stat
+     * while it is unchanged. A copy that was changed, by a task for instance, is put back from its file in
+     * plugins-dir if that file still has the genuine content.
+     *
+     * @return true if the copy was intact; false if it was changed and is genuine again now, so that a JVM that
+     *         may have read the changed copy must not be used
+     * @throws IOException if it was changed and cannot be made genuine again; the message says so
+     */
+    public boolean verifyCachedJar(Path cachedJar) throws IOException {
+        if (cache.intact(cachedJar)) {
+            return true;
+        }
+        PluginJar plugin = servingFrom(cachedJar);
+        String which = plugin == null ? "an unknown plugin" : "plugin " + plugin.label() + " (" + plugin.source() + ")";
+        log.error("the cached jar {} of {} was tampered with: its content no longer has the SHA-256 it is named by;"
+                + " those bytes are not run", cachedJar, which);
+        if (plugin == null) {
+            throw new IOException("the cached jar " + cachedJar + " was tampered with, and no jar in plugins-dir has its"
+                    + " content any more; it was not run");
+        }
+        try {
+            boolean restored = cache.restore(cachedJar, plugin.source());
+            log.warn("the cached jar {} of {} {}", cachedJar, which,
+                    restored ? "was copied again from plugins-dir" : "had already been copied again");
+            return false;
+        } catch (IOException e) {
+            throw new IOException("the cached jar " + cachedJar + " of " + which + " was tampered with, and cannot be"
+                    + " copied again from plugins-dir (" + e.getMessage() + "); it was not run", e);
+        }
+    }
+
+    private synchronized PluginJar servingFrom(Path cachedJar) {
+        for (Seen entry : seen.values()) {
+            for (PluginJar jar : Arrays.asList(entry.loaded(), entry.lastGood())) {
+                if (jar != null && jar.cachedJar().equals(cachedJar)) {
+                    return jar;
+                }
+            }
+        }
+        return null;
     }
 
     /** Every jar seen and what became of it. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.QueueProbe;
+import io.taskhost.host.testing.TamperingPlugins;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
 import java.nio.file.Files;
@@ -44,6 +45,44 @@ class ClassDataSharingHostTest {
             List<JsonNode> runs = queue.awaitOutcomes("noop", 4);
             runs.forEach(run -> assertEquals("passed", run.path("status").asText(), run.toString()));
             assertEquals(0, host.classData().unusable());
+        }
+    }
+
+    @Test
+    void anArchiveOverwrittenByAnotherPluginsTaskIsNotUsedAndIsBuiltAgain() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = Files.createDirectories(temp.resolve("plugins"));
+        TamperingPlugins.victim("genuine").buildInto(plugins, "victim.jar");
+        TamperingPlugins.attacker().buildInto(plugins, "attacker.jar");
+        Path garbage = Files.writeString(temp.resolve("garbage"), "GARBAGE, not an archive");
+        Path cache = temp.resolve("cache");
+        try (Host host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins, cache,
+                "--warm-spares", "0"));
+             var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            queue.push("{\"worker\":\"who\",\"class\":\"Victim\"}");
+            assertEquals("passed", queue.awaitOutcome("who").path("status").asText());
+            Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the victim's archive", () -> host.classData().ready() == 1);
+            Path archive;
+            try (var archives = Files.list(cache.resolve("class-data"))) {
+                archive = archives.filter(file -> file.toString().endsWith(".jsa")).findFirst().orElseThrow();
+            }
+
+            queue.push(TamperingPlugins.overwrite(archive, garbage, "in-place"));
+            assertEquals("passed", queue.awaitOutcome("overwrite").path("status").asText());
+            assertTrue(Files.readString(archive, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("GARBAGE"));
+            queue.push("{\"worker\":\"jvm_arguments\",\"class\":\"Victim\"}");
+            JsonNode arguments = queue.awaitOutcome("jvm_arguments");
+
+            assertEquals("passed", arguments.path("status").asText(), arguments.toString());
+            assertFalse(arguments.path("result").toString().contains(archive.getFileName().toString()),
+                    "the worker was given the overwritten archive: " + arguments.path("result"));
+            Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the archive built again", () -> {
+                try (var in = Files.newInputStream(archive)) {
+                    return !new String(in.readNBytes(7), java.nio.charset.StandardCharsets.ISO_8859_1).equals("GARBAGE");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
         }
     }
 

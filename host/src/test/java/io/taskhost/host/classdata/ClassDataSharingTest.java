@@ -1,6 +1,7 @@
 package io.taskhost.host.classdata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -128,17 +129,45 @@ class ClassDataSharingTest {
     }
 
     @Test
-    void aVerifiedArchiveCorruptedOrDeletedLaterOnlyCostsAWarning() throws Exception {
+    void aVerifiedArchiveDeletedLaterIsDroppedAndTheTaskStillRuns() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
+
+        Files.delete(archive);
+        assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()),
+                "a deleted archive is dropped from the ready ones");
+        assertPassed(worker.run(classData));
+    }
+
+    @Test
+    void aVerifiedArchiveThatChangesIsNotUsedAndIsBuiltAgain() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
         classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         overwriteStart(archive);
-        assertPassed(worker.run(classData));
 
-        Files.delete(archive);
         assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()),
-                "a deleted archive is dropped from the ready ones");
+                "a changed archive must not be handed to a worker");
+        assertPassed(worker.run(classData));
+        assertEquals(archive, NoopWorker.archivePath(worker.awaitArchiveOptions(classData)), "it is built again");
+        assertFalse(startsWithPlantedBytes(archive));
+    }
+
+    @Test
+    void anArchiveLeftByAnEarlierRunIsBuiltAgainBeforeAWorkerUsesIt() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
+        classData.close();
+        overwriteStart(archive);
+
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        List<String> options = worker.awaitArchiveOptions(classData);
+
+        assertEquals(archive, NoopWorker.archivePath(options));
+        assertFalse(startsWithPlantedBytes(archive), "the archive left on disk was used as it was");
         assertPassed(worker.run(classData));
     }
 
@@ -205,10 +234,18 @@ class ClassDataSharingTest {
         return java;
     }
 
+    private static final byte[] PLANTED = "not an archive, not at all".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private static void overwriteStart(Path archive) throws IOException {
         assertTrue(archive.toFile().setWritable(true, true), "cannot make " + archive + " writable");
         try (var channel = Files.newByteChannel(archive, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap("not an archive, not at all".getBytes()));
+            channel.write(java.nio.ByteBuffer.wrap(PLANTED));
+        }
+    }
+
+    private static boolean startsWithPlantedBytes(Path archive) throws IOException {
+        try (var in = Files.newInputStream(archive)) {
+            return java.util.Arrays.equals(PLANTED, in.readNBytes(PLANTED.length));
         }
     }
 }

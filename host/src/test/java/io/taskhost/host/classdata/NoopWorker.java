@@ -1,6 +1,7 @@
 package io.taskhost.host.classdata;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.launch.CachedJarCheck;
 import io.taskhost.host.launch.LaunchPlan;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
@@ -65,7 +66,7 @@ final class NoopWorker {
 
     WorkerRun run(ClassDataSharing classData) throws IOException, InterruptedException {
         try (var launcher = new WorkerLauncher(new LaunchSettings(java, workDir, Duration.ofMinutes(1)),
-                WorkerClasspath.ofHost(), classData, new ObjectMapper())) {
+                WorkerClasspath.ofHost(), classData, new ObjectMapper(), CachedJarCheck.NONE)) {
             var assignment = new TaskAssignment(UUID.randomUUID().toString(), 1, "Fixtures", "noop",
                     "io.taskhost.examples.fixtures.Fixtures", "_task_noop", null, null, null);
             return launcher.run(assignment, new LaunchPlan(pluginJar, jvmOptions(), 0, 1,

@@ -32,6 +32,7 @@ public final class PluginJarBuilder {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private boolean indexExtensions = true;
     private final java.util.Set<String> leftOut = new java.util.HashSet<>();
+    private final Map<String, String> manifestAttributes = new LinkedHashMap<>();
 
     private PluginJarBuilder(String pluginId, String version) {
         this.pluginId = pluginId;
@@ -57,6 +58,12 @@ public final class PluginJarBuilder {
     /** Compiles {@code className} but leaves it out of the jar, as a forgotten dependency would be. */
     public PluginJarBuilder leaveOut(String className) {
         leftOut.add(className.replace('.', '/') + ".class");
+        return this;
+    }
+
+    /** Adds a main attribute to the manifest, such as a {@code Plugin-Class} that taskhost must ignore. */
+    public PluginJarBuilder manifestAttribute(String name, String value) {
+        manifestAttributes.put(name, value);
         return this;
     }
 
@@ -101,6 +108,7 @@ public final class PluginJarBuilder {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Plugin-Id", pluginId);
         manifest.getMainAttributes().putValue("Plugin-Version", version);
+        manifestAttributes.forEach(manifest.getMainAttributes()::putValue);
         try (OutputStream out = Files.newOutputStream(jar); var jarOut = new JarOutputStream(out, manifest);
              Stream<Path> files = Files.walk(classes)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
