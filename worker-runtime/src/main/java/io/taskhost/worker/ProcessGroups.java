@@ -29,6 +29,7 @@ public final class ProcessGroups implements AutoCloseable {
     private Process shell;
     private OutputStream commands;
     private BufferedReader replies;
+    private boolean closed;
 
     private ProcessGroups(Path setsid) {
         this.setsid = setsid;
@@ -68,7 +69,7 @@ public final class ProcessGroups implements AutoCloseable {
             return;
         }
         String command = "kill -s " + signal + " -- -" + leader + " 2>/dev/null; echo\n";
-        for (int tries = 0; tries < 2; tries++) {
+        for (int tries = closed ? 2 : 0; tries < 2; tries++) {
             try {
                 if (shell == null || !shell.isAlive()) {
                     startShell();
@@ -108,9 +109,10 @@ public final class ProcessGroups implements AutoCloseable {
         }
     }
 
-    /** Ends the shell; a later {@link #signal} starts another. */
+    /** Ends the shell; a later {@link #signal}, as for a worker that exits after this, spawns {@code kill}. */
     @Override
     public synchronized void close() {
+        closed = true;
         if (shell != null) {
             try {
                 commands.close();
