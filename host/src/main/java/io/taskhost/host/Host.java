@@ -11,6 +11,7 @@ import io.taskhost.host.http.ObservedHost;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.launch.WorkerLauncher;
+import io.taskhost.host.launch.WorkerScratch;
 import io.taskhost.host.jobs.RepeatingJobs;
 import io.taskhost.host.liveness.Heartbeat;
 import io.taskhost.host.liveness.Machine;
@@ -35,6 +36,7 @@ import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.TaskHost;
 import io.taskhost.host.tasks.TaskMetrics;
 import io.taskhost.host.tasks.TaskSettings;
+import io.taskhost.worker.ProcessGroups;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -119,7 +121,6 @@ public final class Host implements AutoCloseable {
             throws IOException {
         Instant startedAt = Instant.now();
         Files.createDirectories(settings.pluginsDir());
-        Files.createDirectories(settings.cacheDir().resolve("work"));
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         var keys = new QueueKeys(settings.queue());
         var heartbeat = new Heartbeat(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper,
@@ -132,16 +133,22 @@ public final class Host implements AutoCloseable {
         }
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
+        var scratch = WorkerScratch.create(settings.scratchDir());
+        var groups = ProcessGroups.ofThisPlatform();
+        if (!groups.available()) {
+            log.warn("no setsid on this machine: worker JVMs share the host's process group, and a process a task"
+                    + " leaves behind when its parent exits is not killed with its worker");
+        }
         var classData = settings.classDataSharing()
-                ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), settings.cacheDir().resolve("work"))
+                ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), scratch.newDirectory("class-data"))
                 : ClassDataSharing.off();
         var launcher = new WorkerLauncher(
-                new LaunchSettings(settings.workerJava(), settings.cacheDir().resolve("work"), settings.sparesKeptFor()),
-                WorkerClasspath.ofHost(), classData, mapper, catalog::verifyCachedJar);
+                new LaunchSettings(settings.workerJava(), settings.scratchDir(), settings.sparesKeptFor()),
+                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar);
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
-                Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble());
+                Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(), settings.maxPayloadBytes());
         var recovery = new TaskRecovery(redis, keys, outcomes, disposer,
                 new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth()),
                 settings.hostId(), settings.maxAttempts());

@@ -118,4 +118,37 @@ class ForkedWorkerTest {
         assertTrue(outcome.reason().startsWith("io.taskhost.examples.fixtures.Fixtures has no operation"
                 + " _task_send_welcome_mail; its operations: [crash_once, echo, "), outcome.reason());
     }
+
+    @Test
+    void aSixtyFourMebibyteLineIsCutInTheOutput() {
+        TaskOutcome outcome = tasks.run("Fixtures", "shout", "{\"bytes\":67108864}").assertPassed();
+        assertTrue(outcome.output().stream().allMatch(line -> line.length() < 20_000),
+                () -> "lines of " + outcome.output().stream().map(String::length).toList() + " characters");
+        assertTrue(outcome.output().stream().anyMatch(line -> line.endsWith("[truncated, 67108864 bytes in all]")),
+                () -> "no line says it was cut");
+    }
+
+    @Test
+    void aResultLargerThanTheReportCapFailsWithReportTooLarge() {
+        TaskOutcome outcome = tasks.run("Fixtures", "huge_result", "{\"bytes\":8388608}").assertFailed("report_too_large");
+        assertTrue(outcome.reason().contains("4194304"), outcome.reason());
+    }
+
+    @Test
+    void anOrphanedGrandchildDiesWithItsWorker() throws Exception {
+        java.nio.file.Path pidFile = java.nio.file.Files.createTempFile("grandchild-", ".pid");
+        java.nio.file.Files.delete(pidFile);
+        tasks.run("Fixtures", "grandchild", "{\"pidFile\":\"" + pidFile + "\"}").assertPassed();
+        long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+        java.nio.file.Files.delete(pidFile);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        try {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                assertTrue(System.nanoTime() < deadline, "the grandchild " + pid + " outlived its worker");
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            }
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
 }

@@ -39,14 +39,30 @@ final class ProcessIds {
         if (procAvailable) {
             String stat = stat();
             if (stat != null) {
-                // "pid (command) state ppid ...": the command may hold spaces and parentheses, so count from the last ')'.
-                int afterState = stat.indexOf(' ', stat.lastIndexOf(')') + 2);
-                long parent = Long.parseLong(stat.substring(afterState + 1, stat.indexOf(' ', afterState + 1)));
+                long parent = afterCommand(stat, 1);
                 return parent == 0 ? whenNone : parent;
             }
         }
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
         return parent.isPresent() ? parent.get().pid() : whenNone;
+    }
+
+    /** The id of this process's group, or -1 where there is no {@code /proc} to tell. */
+    long groupId() {
+        String stat = procAvailable ? stat() : null;
+        return stat == null ? -1 : afterCommand(stat, 2);
+    }
+
+    /**
+     * The numeric field {@code index} places after the state in "pid (command) state ppid pgrp ...":
+     * the command may hold spaces and parentheses, so fields are counted from the last ')'.
+     */
+    private static long afterCommand(String stat, int index) {
+        int start = stat.indexOf(' ', stat.lastIndexOf(')') + 2);
+        for (int i = 1; i < index; i++) {
+            start = stat.indexOf(' ', start + 1);
+        }
+        return Long.parseLong(stat.substring(start + 1, stat.indexOf(' ', start + 1)));
     }
 
     private static String stat() {

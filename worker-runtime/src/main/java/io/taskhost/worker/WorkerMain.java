@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Arguments (see {@link WorkerProtocol#arguments}): {@code --warm} loads the plugin's classes
  * (or {@code --warm-class NAME}, those named) and prints {@link WorkerProtocol#READY_LINE} before it reads a task; {@code --tasks M} runs up
- * to M tasks, one line each, before it exits. An empty stdin makes it exit 0 at once, which the
+ * to M tasks, one line each, before it exits; {@code --host-pid P} names its host, whose death (its parent
+ * is no longer P) makes it kill its process group and halt. An empty stdin makes it exit 0 at once, which the
  * benchmark uses to time a bare start and class-data training uses with {@code --warm}.
  *
  * <p>Only jackson-core is on the path from start to report; see {@link LazyDatabind}.
@@ -50,7 +51,7 @@ public final class WorkerMain {
             return;
         }
         var ids = ProcessIds.ofThisPlatform();
-        new HostWatchdog(ids, HOST_CHECK_NANOS, HOST_GONE_EXIT_CODE).start();
+        new HostWatchdog(ids, options.hostPid(), HOST_CHECK_NANOS, HOST_GONE_EXIT_CODE).start();
         // Reports go straight to the stdout descriptor, out of reach of a plugin's System.setOut.
         var worker = WorkerMain.of(new JsonFactory(), WorkerMain.class.getClassLoader(),
                 new FileOutputStream(FileDescriptor.out), ids);

@@ -9,8 +9,9 @@ import java.util.List;
  * @param warm        whether to warm up and print the ready line before reading the first task
  * @param warmClasses the TaskWorker classes to warm up; empty for all those the plugin's extension index lists
  * @param tasks       how many tasks to run before exiting
+ * @param hostPid     the pid of the host that started it, or 0 if it was not given
  */
-record WorkerOptions(boolean warm, List<String> warmClasses, int tasks) {
+record WorkerOptions(boolean warm, List<String> warmClasses, int tasks, long hostPid) {
 
     WorkerOptions {
         warmClasses = List.copyOf(warmClasses);
@@ -20,6 +21,7 @@ record WorkerOptions(boolean warm, List<String> warmClasses, int tasks) {
         boolean warm = false;
         List<String> warmClasses = new ArrayList<>();
         int tasks = 1;
+        long hostPid = 0;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(WorkerProtocol.WARM)) {
                 warm = true;
@@ -31,10 +33,12 @@ record WorkerOptions(boolean warm, List<String> warmClasses, int tasks) {
                 if (tasks < 1) {
                     throw new IllegalArgumentException(WorkerProtocol.TASKS + " needs a count of at least 1");
                 }
+            } else if (args[i].equals(WorkerProtocol.HOST_PID) && i + 1 < args.length) {
+                hostPid = Long.parseLong(args[++i]);
             } else {
                 throw new IllegalArgumentException("unknown worker argument " + args[i]);
             }
         }
-        return new WorkerOptions(warm, warmClasses, tasks);
+        return new WorkerOptions(warm, warmClasses, tasks, hostPid);
     }
 }

@@ -1,10 +1,7 @@
 package io.taskhost.worker;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +28,14 @@ public final class WorkerProcess {
     /** The only variables a worker inherits: Redis credentials and the host's secrets stay behind. */
     public static final List<String> ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
+    /**
+     * The longest output line a reader keeps, in bytes: 16 KiB holds any stack trace line or log
+     * line a person would read, and bounds what one line costs the host. The rest of a longer
+     * line is read and counted, never kept; report lines have their own cap,
+     * {@link WorkerProtocol#MAX_REPORT_BYTES}.
+     */
+    public static final int MAX_LINE_BYTES = 16 * 1024;
+
     private WorkerProcess() {
     }
 
@@ -43,7 +48,26 @@ public final class WorkerProcess {
     /** As {@link #start(Path, List, String, Path)}, with {@code arguments} for WorkerMain (see {@link WorkerProtocol#arguments}). */
     public static Process start(Path java, List<String> jvmOptions, String classpath, Path workDir,
                                 List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(ProcessGroups.none().commandPrefix(), java, jvmOptions, classpath, workDir, arguments, false);
+    }
+
+    /**
+     * Starts a worker JVM in {@code scratch}, a directory of its own that is its working directory,
+     * its {@code TMPDIR} and its {@code java.io.tmpdir} (an operator's {@code -Djava.io.tmpdir} among
+     * {@code jvmOptions} wins), as the leader of a process group of its own where {@code groups} is
+     * {@link ProcessGroups#available() available}.
+     */
+    public static Process startInScratch(Path java, List<String> jvmOptions, String classpath, Path scratch,
+                                         List<String> arguments, ProcessGroups groups) throws IOException {
+        List<String> options = new ArrayList<>();
+        options.add("-Djava.io.tmpdir=" + scratch);
+        options.addAll(jvmOptions);
+        return start(groups.commandPrefix(), java, options, classpath, scratch, arguments, true);
+    }
+
+    private static Process start(List<String> prefix, Path java, List<String> jvmOptions, String classpath,
+                                 Path workDir, List<String> arguments, boolean tmpdirIsWorkDir) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(java.toString());
         command.addAll(jvmOptions);
         command.add("-cp");
@@ -59,6 +83,9 @@ public final class WorkerProcess {
                 kept.put(name, value);
             }
         }
+        if (tmpdirIsWorkDir) {
+            kept.put("TMPDIR", workDir.toString());
+        }
         environment.clear();
         environment.putAll(kept);
         return builder.start();
@@ -71,6 +98,28 @@ public final class WorkerProcess {
      * @return whether SIGKILL was needed
      */
     public static boolean killTree(Process process, Duration grace) throws InterruptedException {
+        return killTree(process, grace, ProcessGroups.none());
+    }
+
+    /**
+     * As {@link #killTree(Process, Duration)}, for a worker started with {@code groups}: where it
+     * leads a group of its own, SIGTERM goes to the whole group, and SIGKILL to whatever of the group
+     * is left once the worker has exited or the grace has passed, orphans included.
+     *
+     * @return whether the worker needed SIGKILL
+     */
+    public static boolean killTree(Process process, Duration grace, ProcessGroups groups) throws InterruptedException {
+        if (!groups.available()) {
+            return killDescendants(process, grace);
+        }
+        groups.signal(process.pid(), "TERM");
+        boolean forced = !process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        groups.signal(process.pid(), "KILL");
+        process.waitFor();
+        return forced;
+    }
+
+    private static boolean killDescendants(Process process, Duration grace) throws InterruptedException {
         List<ProcessHandle> descendants = process.descendants().toList();
         descendants.forEach(ProcessHandle::destroy);
         process.destroy();
@@ -86,17 +135,14 @@ public final class WorkerProcess {
     /**
      * Reads a worker's stdout or stderr on a daemon thread of its own, one non-empty line at a
      * time, and calls {@code onEnd} once the stream has ended or broken, as it does when the
-     * worker exits or is killed.
+     * worker exits or is killed. A line keeps at most {@link #MAX_LINE_BYTES}, or
+     * {@link WorkerProtocol#MAX_REPORT_BYTES} if it starts like a report; of a longer one, only
+     * its length is known.
      */
-    public static Thread readLines(InputStream stream, String threadName, Consumer<String> onLine, Runnable onEnd) {
+    public static Thread readLines(InputStream stream, String threadName, Consumer<OutputLine> onLine, Runnable onEnd) {
         Thread thread = new Thread(() -> {
-            try (var lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!line.isEmpty()) {
-                        onLine.accept(line);
-                    }
-                }
+            try (stream) {
+                new LineReader(MAX_LINE_BYTES, WorkerProtocol.MAX_REPORT_BYTES).read(stream, onLine);
             } catch (IOException brokenByAKill) {
                 // What the worker wrote before it died has been passed on.
             } finally {

@@ -1,5 +1,6 @@
 package io.taskhost.worker;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +9,14 @@ import java.util.Optional;
 public final class WorkerProtocol {
 
     private static final String PREFIX = "##taskhost-report:";
+    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The longest report line a host or the testkit reads, in bytes: 4 MiB, four times the largest
+     * payload the host takes by default. A longer report is not kept, and its task fails with
+     * {@code report_too_large}: a result that large belongs in a store of its own, with a reference
+     * to it in the result.
+     */
+    public static final int MAX_REPORT_BYTES = 4 << 20;
     /** What a warm worker prints once it has loaded its plugin and is waiting for its first task. */
     public static final String READY_LINE = "##taskhost-ready";
     /** The worker argument that makes it warm up before it reads its first task. */
@@ -20,6 +29,11 @@ public final class WorkerProtocol {
     public static final String WARM_CLASS = "--warm-class";
     /** The worker argument, followed by a count, for how many tasks one worker JVM runs before it exits. */
     public static final String TASKS = "--tasks";
+    /**
+     * The worker argument, followed by the pid of the process that started the worker: once its
+     * parent is another, its host is gone and the worker halts, taking its process group with it.
+     */
+    public static final String HOST_PID = "--host-pid";
 
     private WorkerProtocol() {
     }
@@ -34,6 +48,11 @@ public final class WorkerProtocol {
      * {@code warmClasses}, or all of its plugin's if there are none; it runs up to {@code tasks} tasks.
      */
     public static List<String> arguments(boolean warm, List<String> warmClasses, int tasks) {
+        return arguments(warm, warmClasses, tasks, 0);
+    }
+
+    /** As {@link #arguments(boolean, List, int)}, for a worker whose host is the process {@code hostPid}; 0 for unknown. */
+    public static List<String> arguments(boolean warm, List<String> warmClasses, int tasks, long hostPid) {
         var arguments = new ArrayList<String>();
         if (warm && warmClasses.isEmpty()) {
             arguments.add(WARM);
@@ -48,11 +67,28 @@ public final class WorkerProtocol {
             arguments.add(TASKS);
             arguments.add(Integer.toString(tasks));
         }
+        if (hostPid > 0) {
+            arguments.add(HOST_PID);
+            arguments.add(Long.toString(hostPid));
+        }
         return List.copyOf(arguments);
     }
 
     public static String reportLine(String marker, String reportJson) {
         return PREFIX + marker + ' ' + reportJson;
+    }
+
+    /** Whether the first {@code size} bytes of a line are long enough to tell, and start like a report line. */
+    static boolean isReportStart(byte[] line, int size) {
+        if (size < PREFIX_BYTES.length) {
+            return false;
+        }
+        for (int i = 0; i < PREFIX_BYTES.length; i++) {
+            if (line[i] != PREFIX_BYTES[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The report's JSON if {@code line} is the report line for {@code marker}. */

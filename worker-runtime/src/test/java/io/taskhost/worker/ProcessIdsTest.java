@@ -15,4 +15,12 @@ class ProcessIdsTest {
             assertEquals(parent, ids.parentPid(-1));
         }
     }
+
+    @Test
+    void procGivesThisProcesssGroupAsPsSeesIt() throws Exception {
+        Process ps = new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(ProcessHandle.current().pid())).start();
+        String group = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        ps.waitFor();
+        assertEquals(Long.parseLong(group), ProcessIds.ofThisPlatform().groupId());
+    }
 }

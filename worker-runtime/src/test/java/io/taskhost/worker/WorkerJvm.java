@@ -23,10 +23,11 @@ final class WorkerJvm implements AutoCloseable {
 
     private WorkerJvm(Process process) {
         this.process = process;
-        WorkerProcess.readLines(process.getInputStream(), "worker-jvm-stdout", stdout::add, () -> stdout.add(END));
+        WorkerProcess.readLines(process.getInputStream(), "worker-jvm-stdout", line -> stdout.add(line.shown()),
+                () -> stdout.add(END));
         stderrPump = WorkerProcess.readLines(process.getErrorStream(), "worker-jvm-stderr", line -> {
             synchronized (stderr) {
-                stderr.add(line);
+                stderr.add(line.shown());
             }
         }, () -> { });
     }

@@ -123,4 +123,25 @@ class WorkerJvmTest {
             assertFalse(report.unrecoverable());
         }
     }
+
+    @Test
+    void aWorkerGivenTheHostPidOfAProcessThatIsGoneHaltsAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        var arguments = List.of(WorkerProtocol.WARM, "--host-pid", Long.toString(gone.pid()));
+        try (var worker = WorkerJvm.start(workDir, List.of(), arguments)) {
+            assertEquals(WorkerMain.HOST_GONE_EXIT_CODE, worker.awaitExit(WITHIN), () -> "stderr: " + worker.stderr());
+        }
+    }
+
+    @Test
+    void aWorkerWhoseHostPidIsItsParentWaitsForItsTask() throws Exception {
+        var arguments = List.of(WorkerProtocol.WARM, "--host-pid", Long.toString(ProcessHandle.current().pid()));
+        try (var worker = WorkerJvm.start(workDir, List.of(), arguments)) {
+            assertEquals(WorkerProtocol.READY_LINE, worker.nextLine(WITHIN));
+            worker.send(WorkerJvm.task("_task_noop", null, "m1"));
+            assertTrue(worker.nextReport("m1", WITHIN).passed());
+            assertEquals(0, worker.awaitExit(WITHIN));
+        }
+    }
 }

@@ -66,12 +66,14 @@ class WorkerMainTest {
 
     @Test
     void theArgumentsTheProtocolWritesAreTheOnesTheWorkerReads() {
-        assertEquals(new WorkerOptions(false, List.of(), 1), WorkerOptions.parse(new String[0]));
-        assertEquals(new WorkerOptions(true, List.of(), 4),
+        assertEquals(new WorkerOptions(false, List.of(), 1, 0), WorkerOptions.parse(new String[0]));
+        assertEquals(new WorkerOptions(true, List.of(), 4, 0),
                 WorkerOptions.parse(WorkerProtocol.arguments(true, 4).toArray(String[]::new)));
-        assertEquals(new WorkerOptions(true, List.of("a.B", "c.D"), 1),
+        assertEquals(new WorkerOptions(true, List.of("a.B", "c.D"), 1, 0),
                 WorkerOptions.parse(WorkerProtocol.arguments(true, List.of("a.B", "c.D"), 1).toArray(String[]::new)));
-        assertEquals(new WorkerOptions(false, List.of(), 3),
+        assertEquals(new WorkerOptions(false, List.of(), 3, 0),
                 WorkerOptions.parse(WorkerProtocol.arguments(false, List.of("a.B"), 3).toArray(String[]::new)));
+        assertEquals(new WorkerOptions(false, List.of(), 1, 4242),
+                WorkerOptions.parse(WorkerProtocol.arguments(false, List.of(), 1, 4242).toArray(String[]::new)));
     }
 }

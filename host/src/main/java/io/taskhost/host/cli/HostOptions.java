@@ -39,8 +39,14 @@ public final class HostOptions {
     String defaultClass;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/taskhost",
-            description = "Where jar copies and worker working directories live. Default: ${DEFAULT-VALUE}")
+            description = "Where jar copies and class-data archives live. Default: ${DEFAULT-VALUE}")
     Path cacheDir;
+
+    @Option(names = "--scratch-dir", paramLabel = "DIR",
+            description = "Where each worker JVM gets a directory of its own (its working directory, TMPDIR and"
+                    + " java.io.tmpdir), deleted once it is gone; outside --cache-dir. Default: the host's"
+                    + " java.io.tmpdir")
+    Path scratchDir;
 
     @Option(names = "--worker-java", paramLabel = "PATH",
             description = "The java executable for worker JVMs. Default: the host's own")
@@ -184,6 +190,8 @@ public final class HostOptions {
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers,
                 defaultClass,
                 cacheDir.toAbsolutePath(),
+                scratchDir == null ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
+                        : scratchDir.toAbsolutePath(),
                 workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava,
                 RunLimits.options(workerJvmOptions),
                 classDataSharing,

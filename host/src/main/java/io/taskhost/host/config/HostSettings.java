@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param warmSpares   warm spare worker JVMs kept per recently used plugin version; 0 turns them off
  * @param tasksPerWorker tasks one worker JVM runs before it exits; 1, the default, is strict isolation
  * @param sparesKeptFor a plugin version no task has used for this long keeps no warm spares
+ * @param scratchDir   where each worker JVM gets a scratch directory of its own; outside {@code cacheDir}
  * @param pluginLimits plugin id to the host's overrides for that plugin's operations
  * @param pluginTrust  what a plugin jar must satisfy before it is loaded
  * @param httpPort     port of the health, metrics and status endpoint; 0 leaves it off
@@ -37,6 +38,7 @@ public record HostSettings(
         int workers,
         String defaultClass,
         Path cacheDir,
+        Path scratchDir,
         Path workerJava,
         List<String> workerJvmOptions,
         boolean classDataSharing,
@@ -83,6 +85,9 @@ public record HostSettings(
                         + RedisConnector.masked(redisUrl));
         require(!redisSecurity.trustsOwnCertificates() || redisUrl.startsWith("rediss://"),
                 "redis-truststore and redis-ca-cert apply only to a rediss:// redis URL");
+        require(!scratchDir.startsWith(cacheDir),
+                "scratch-dir must be outside cache-dir, so that task code does not write beside cached jars; "
+                        + scratchDir + " is inside " + cacheDir);
         require(httpPort >= 0 && httpPort <= 65535, "http-port must be between 0 (off) and 65535, not " + httpPort);
         require(httpBind != null && !httpBind.isBlank(), "http-bind must be an address or host name");
         RunLimits.heap(workerMaxHeap);

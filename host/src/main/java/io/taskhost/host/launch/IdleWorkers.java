@@ -33,6 +33,8 @@ final class IdleWorkers implements AutoCloseable {
         WorkerJvm start(LaunchPlan plan) throws IOException;
     }
 
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
     private final Starter starter;
     private final Duration keepFor;
     private final Clock clock;
@@ -114,16 +116,27 @@ final class IdleWorkers implements AutoCloseable {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
+    /**
+     * Retires every idle JVM and waits up to {@link #STOP_GRACE} for each to be gone, so that their
+     * process groups are killed and their directories deleted before the host exits.
+     */
     @Override
     public void close() {
         synchronized (this) {
             closed = true;
         }
         spareStarts.shutdownNow();
-        retireWhere(kind -> true, "the host is stopping");
+        List<WorkerJvm> retired = retireWhere(kind -> true, "the host is stopping");
+        try {
+            for (WorkerJvm jvm : retired) {
+                jvm.stop(STOP_GRACE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private void retireWhere(Predicate<LaunchPlan.Kind> condition, String why) {
+    private List<WorkerJvm> retireWhere(Predicate<LaunchPlan.Kind> condition, String why) {
         List<WorkerJvm> retired = new ArrayList<>();
         synchronized (this) {
             for (var kind : List.copyOf(lastUsed.keySet())) {
@@ -140,6 +153,7 @@ final class IdleWorkers implements AutoCloseable {
             log.info("retiring {} idle worker JVM(s): {}", retired.size(), why);
         }
         retired.forEach(WorkerJvm::retire);
+        return retired;
     }
 
     private synchronized int waiting(LaunchPlan.Kind kind) {

@@ -7,8 +7,9 @@ import java.time.Duration;
  * How worker JVMs are started.
  *
  * @param java          the {@code java} executable
- * @param workDir       the workers' working directory
+ * @param scratchRoot   where the host makes the workers' scratch directories (see {@link WorkerScratch}),
+ *                      outside the cache directory
  * @param sparesKeptFor a plugin version no task has used for this long keeps no warm spares
  */
-public record LaunchSettings(Path java, Path workDir, Duration sparesKeptFor) {
+public record LaunchSettings(Path java, Path scratchRoot, Duration sparesKeptFor) {
 }

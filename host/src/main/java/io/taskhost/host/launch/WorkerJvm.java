@@ -2,14 +2,15 @@ package io.taskhost.host.launch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.worker.OutputLine;
+import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,9 @@ import org.slf4j.MDC;
 /**
  * One worker JVM, from its start to its exit: it may wait warm for its first task, and runs
  * its tasks one at a time. Its stdout and stderr are logged with the MDC of the task it is
- * running, and a report is recognised only behind the marker of that task.
+ * running, and a report is recognised only behind the marker of that task. It runs in a scratch
+ * directory of its own and, where the machine allows, leads a process group of its own: once it
+ * has exited, whatever is left of its group is killed and its directory deleted.
  */
 final class WorkerJvm {
 
@@ -32,25 +35,28 @@ final class WorkerJvm {
     private static final Logger stderrLog = LoggerFactory.getLogger("taskhost.worker.stderr");
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
-    private static final int OUTPUT_TAIL_LINES = 20;
 
     private final Process process;
     private final ObjectMapper mapper;
+    private final ProcessGroups groups;
     private final OutputStream stdin;
     private final int capacity;
     private final Map<String, String> startContext;
     private final Thread stdoutPump;
     private final Thread stderrPump;
     private final Object lock = new Object();
-    private final Deque<String> startOutput = new ArrayDeque<>();
+    private final OutputTail startOutput = new OutputTail();
+    private final CompletableFuture<Void> gone;
     private volatile boolean ready;
     private boolean stdoutClosed;
     private Task current;
     private int tasksTaken;
 
-    private WorkerJvm(Process process, ObjectMapper mapper, int capacity, Map<String, String> startContext) {
+    private WorkerJvm(Process process, ObjectMapper mapper, ProcessGroups groups, int capacity,
+                      Map<String, String> startContext, Runnable afterExit) {
         this.process = process;
         this.mapper = mapper;
+        this.groups = groups;
         this.stdin = process.getOutputStream();
         this.capacity = capacity;
         this.startContext = startContext;
@@ -58,17 +64,32 @@ final class WorkerJvm {
                 this::onStdout, this::onStdoutClosed);
         this.stderrPump = WorkerProcess.readLines(process.getErrorStream(), "worker-" + process.pid() + "-stderr",
                 this::onStderr, () -> { });
+        this.gone = process.onExit().handle((exited, e) -> {
+            groups.signal(process.pid(), "KILL");
+            afterExit.run();
+            return null;
+        });
     }
 
     /**
-     * Starts a worker JVM that runs up to {@code capacity} tasks; with {@code warm} it loads
-     * {@code workerClass} before it waits for the first one.
+     * Starts a worker JVM that runs up to {@code capacity} tasks, in a new directory of
+     * {@code scratch}; with {@code warm} it loads {@code workerClass} before it waits for the first one.
      */
-    static WorkerJvm start(LaunchSettings settings, ObjectMapper mapper, List<String> jvmOptions, String classpath,
-                           boolean warm, String workerClass, int capacity) throws IOException {
-        Process process = WorkerProcess.start(settings.java(), jvmOptions, classpath, settings.workDir(),
-                WorkerProtocol.arguments(warm, List.of(workerClass), capacity));
-        return new WorkerJvm(process, mapper, capacity, MDC.getCopyOfContextMap());
+    static WorkerJvm start(Path java, WorkerScratch scratch, ProcessGroups groups, ObjectMapper mapper,
+                           List<String> jvmOptions, String classpath, boolean warm, String workerClass, int capacity)
+            throws IOException {
+        Path directory = scratch.newDirectory("worker");
+        Process process;
+        try {
+            process = WorkerProcess.startInScratch(java, jvmOptions, classpath, directory,
+                    WorkerProtocol.arguments(warm, List.of(workerClass), capacity, ProcessHandle.current().pid()),
+                    groups);
+        } catch (IOException | RuntimeException e) {
+            scratch.delete(directory);
+            throw e;
+        }
+        return new WorkerJvm(process, mapper, groups, capacity, MDC.getCopyOfContextMap(),
+                () -> scratch.delete(directory));
     }
 
     long pid() {
@@ -93,7 +114,7 @@ final class WorkerJvm {
 
     /**
      * Hands it one task and waits until the task has reported, the JVM has died, or
-     * {@code timeout} has passed; then the JVM and its descendants are killed. A JVM that died
+     * {@code timeout} has passed; then the JVM and its process group are killed. A JVM that died
      * or sent no readable report is waited for until it has exited, for its exit code and its
      * last output; one that reported its last task exits by itself, unwaited.
      *
@@ -119,23 +140,31 @@ final class WorkerJvm {
         }
         try {
             write(line, last);
-            String reportJson = awaitReport(task, deadline);
-            boolean timedOut = reportJson == null && !task.report.isDone();
+            Received received = awaitReport(task, deadline);
+            boolean timedOut = received == null && !task.report.isDone();
             if (timedOut) {
                 log.warn("worker pid {} ran past its limit of {}; killing it", pid(), timeout);
                 kill();
             }
-            WorkerReport report = parse(reportJson);
+            if (received != null && received.tooLarge() != null) {
+                log.warn("worker pid {} sent a report of {} bytes, above the cap of {} bytes; it was not read", pid(),
+                        received.tooLarge(), WorkerProtocol.MAX_REPORT_BYTES);
+                if (last) {
+                    reapBy(deadline);
+                }
+                return new WorkerRun(null, null, pid(), false, assignedAt, task.tail(), launch, received.tooLarge());
+            }
+            WorkerReport report = parse(received == null ? null : received.json());
             if (report == null) {
                 timedOut |= !awaitExit(deadline);
                 stdoutPump.join(OUTPUT_DRAIN.toMillis());
                 stderrPump.join(OUTPUT_DRAIN.toMillis());
-                return new WorkerRun(null, process.exitValue(), pid(), timedOut, assignedAt, task.tail(), launch);
+                return new WorkerRun(null, process.exitValue(), pid(), timedOut, assignedAt, task.tail(), launch, null);
             }
             if (last) {
                 reapBy(deadline);
             }
-            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch);
+            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch, null);
         } catch (InterruptedException e) {
             kill();
             throw e;
@@ -154,7 +183,22 @@ final class WorkerJvm {
         }
     }
 
-    /** Stops a JVM that waits for a task, or kills one that runs a task. */
+    /**
+     * Stops a JVM that waits for a task, waiting up to {@code grace} for it to be gone, group and
+     * scratch directory included; then kills it.
+     */
+    void stop(Duration grace) throws InterruptedException {
+        retire();
+        try {
+            gone.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            kill();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the exit handler never fails", e);
+        }
+    }
+
+    /** Stops a JVM that waits for a task, or kills one that runs a task; its group is killed once it has exited. */
     void retire() {
         try {
             stdin.close();
@@ -177,7 +221,7 @@ final class WorkerJvm {
         }
     }
 
-    private static String awaitReport(Task task, long deadline) throws InterruptedException {
+    private static Received awaitReport(Task task, long deadline) throws InterruptedException {
         try {
             return task.report.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -217,13 +261,13 @@ final class WorkerJvm {
     }
 
     private void kill() throws InterruptedException {
-        if (WorkerProcess.killTree(process, KILL_GRACE)) {
+        if (WorkerProcess.killTree(process, KILL_GRACE, groups)) {
             log.warn("worker pid {} ignored SIGTERM for {}; it was sent SIGKILL", pid(), KILL_GRACE);
         }
     }
 
-    private void onStdout(String line) {
-        if (!ready && line.equals(WorkerProtocol.READY_LINE)) {
+    private void onStdout(OutputLine line) {
+        if (!ready && line.text().equals(WorkerProtocol.READY_LINE)) {
             ready = true;
             return;
         }
@@ -232,24 +276,26 @@ final class WorkerJvm {
             task = current;
         }
         if (task != null) {
-            var report = WorkerProtocol.reportJson(task.marker, line);
+            var report = WorkerProtocol.reportJson(task.marker, line.text());
             if (report.isPresent()) {
                 ready = true;
-                task.report.complete(report.get());
+                task.report.complete(line.cut() ? new Received(null, line.bytes()) : new Received(report.get(), null));
                 return;
             }
         }
-        withContext(task, () -> stdoutLog.info("{}", line));
-        remember(task, line);
+        String shown = line.shown();
+        withContext(task, () -> stdoutLog.info("{}", shown));
+        remember(task, shown);
     }
 
-    private void onStderr(String line) {
+    private void onStderr(OutputLine line) {
         Task task;
         synchronized (lock) {
             task = current;
         }
-        withContext(task, () -> stderrLog.info("{}", line));
-        remember(task, line);
+        String shown = line.shown();
+        withContext(task, () -> stderrLog.info("{}", shown));
+        remember(task, shown);
     }
 
     private void onStdoutClosed() {
@@ -263,13 +309,7 @@ final class WorkerJvm {
 
     /** Output from before the first task, such as a JVM warning, belongs to the first task's tail. */
     private void remember(Task task, String line) {
-        Deque<String> tail = task == null ? startOutput : task.tail;
-        synchronized (tail) {
-            if (tail.size() == OUTPUT_TAIL_LINES) {
-                tail.removeFirst();
-            }
-            tail.addLast(line);
-        }
+        (task == null ? startOutput : task.tail).add(line);
     }
 
     private void withContext(Task task, Runnable logging) {
@@ -282,28 +322,28 @@ final class WorkerJvm {
         logging.run();
     }
 
+    /** A task's report line: its JSON, or the length of a line too long to read. */
+    private record Received(String json, Long tooLarge) {
+    }
+
     /** One task this JVM was handed. */
     private final class Task {
 
         private final String marker;
         private final Map<String, String> context;
-        private final CompletableFuture<String> report = new CompletableFuture<>();
-        private final Deque<String> tail = new ArrayDeque<>();
+        private final CompletableFuture<Received> report = new CompletableFuture<>();
+        private final OutputTail tail = new OutputTail();
 
         Task(String marker, Map<String, String> context, boolean first) {
             this.marker = marker;
             this.context = context;
             if (first) {
-                synchronized (startOutput) {
-                    tail.addAll(startOutput);
-                }
+                tail.addAll(startOutput);
             }
         }
 
         List<String> tail() {
-            synchronized (tail) {
-                return List.copyOf(tail);
-            }
+            return tail.lines();
         }
     }
 }

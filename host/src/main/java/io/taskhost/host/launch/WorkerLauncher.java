@@ -3,6 +3,7 @@ package io.taskhost.host.launch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.classdata.ClassDataSharing;
+import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.TaskAssignment;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,15 +32,31 @@ public final class WorkerLauncher implements AutoCloseable {
     private final ClassDataSharing classData;
     private final ObjectMapper mapper;
     private final IdleWorkers idle;
+    private final WorkerScratch scratch;
+    private final ProcessGroups groups;
     private final CachedJarCheck jars;
 
-    /** @param jars checks a plugin jar before a JVM starts on it or takes a task of it */
+    /**
+     * A launcher with scratch directories under {@code settings.scratchRoot()} and process groups
+     * where this machine has them.
+     *
+     * @param jars checks a plugin jar before a JVM starts on it or takes a task of it
+     */
     public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
-                          ObjectMapper mapper, CachedJarCheck jars) {
+                          ObjectMapper mapper, CachedJarCheck jars) throws IOException {
+        this(settings, classpath, classData, mapper, WorkerScratch.create(settings.scratchRoot()),
+                ProcessGroups.ofThisPlatform(), jars);
+    }
+
+    /** A launcher that starts workers in {@code scratch} and {@code groups}; it closes both when it is closed. */
+    public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
+                          ObjectMapper mapper, WorkerScratch scratch, ProcessGroups groups, CachedJarCheck jars) {
         this.settings = settings;
         this.classpath = classpath;
         this.classData = classData;
         this.mapper = mapper;
+        this.scratch = scratch;
+        this.groups = groups;
         this.jars = jars;
         this.idle = new IdleWorkers(plan -> start(plan, true), settings.sparesKeptFor(), Clock.systemUTC());
     }
@@ -67,6 +84,8 @@ public final class WorkerLauncher implements AutoCloseable {
         WorkerRun run = jvm.run(line, marker, timeout, launch);
         if (run.report() != null && jvm.remaining() > 0 && jvm.isAlive()) {
             idle.giveBack(plan, jvm);
+        } else if (jvm.remaining() > 0) {
+            jvm.retire();
         }
         return run;
     }
@@ -86,18 +105,23 @@ public final class WorkerLauncher implements AutoCloseable {
         return idle.count();
     }
 
-    /** Retires every waiting JVM; running tasks are not touched. */
+    /**
+     * Retires every waiting JVM, running tasks are not touched; then ends the process-group
+     * signaller and deletes the scratch directories.
+     */
     @Override
     public void close() {
         idle.close();
+        groups.close();
+        scratch.close();
     }
 
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
         jars.verify(plan.pluginJar());
         List<String> options = new ArrayList<>(plan.jvmOptions());
         options.addAll(classData.optionsFor(classpath.jars(plan.pluginJar()), plan.jvmOptions()));
-        return WorkerJvm.start(settings, mapper, options, classpath.with(plan.pluginJar()), warm, plan.workerClass(),
-                plan.tasksPerWorker());
+        return WorkerJvm.start(settings.java(), scratch, groups, mapper, options, classpath.with(plan.pluginJar()), warm,
+                plan.workerClass(), plan.tasksPerWorker());
     }
 
     private byte[] serialize(TaskAssignment assignment) {

@@ -1,5 +1,6 @@
 package io.taskhost.host.launch;
 
+import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
 import java.util.List;
 
@@ -14,7 +15,14 @@ import java.util.List;
  * @param outputTail the last lines the worker wrote besides its report (the JVM writes some
  *                   fatal errors to stdout), to explain a death
  * @param launch     {@code cold}, {@code spare} or {@code reused}: see {@link WorkerLauncher}
+ * @param reportBytes the length of a report line longer than {@link WorkerProtocol#MAX_REPORT_BYTES}, which
+ *                   the host did not read; null otherwise
  */
 public record WorkerRun(WorkerReport report, Integer exitCode, long pid, boolean timedOut, long assignedAt,
-                        List<String> outputTail, String launch) {
+                        List<String> outputTail, String launch, Long reportBytes) {
+
+    /** Whether the worker sent a report too large for the host to read. */
+    public boolean reportTooLarge() {
+        return reportBytes != null;
+    }
 }

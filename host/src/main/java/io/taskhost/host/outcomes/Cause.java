@@ -22,6 +22,11 @@ public enum Cause {
     UNKNOWN_CLASS("unknown_class"),
     /** The class exists but has no operation {@code _task_<worker>}. */
     UNKNOWN_OPERATION("unknown_operation"),
+    /**
+     * The worker's report was longer than the host reads ({@code WorkerProtocol.MAX_REPORT_BYTES}):
+     * a result that large belongs in a store of its own. Not retried: it would be as large again.
+     */
+    REPORT_TOO_LARGE("report_too_large"),
     /** The worker JVM could not be started. */
     LAUNCH_FAILED("launch_failed"),
     /** taskhost itself failed while handling the task; the log has the stack trace. */

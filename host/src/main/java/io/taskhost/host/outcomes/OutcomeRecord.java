@@ -54,6 +54,13 @@ public record OutcomeRecord(
         Integer exitCode,
         String launch) {
 
+    /**
+     * The longest reason an attempt's outcome gets, before what became of the task is appended:
+     * 8 KiB holds a sentence and a worker's last output (4 KiB at most), and keeps a chatty
+     * failure's record small.
+     */
+    public static final int MAX_REASON_CHARS = 8192;
+
     public static final String PASSED = "passed";
     public static final String FAILED = "failed";
 

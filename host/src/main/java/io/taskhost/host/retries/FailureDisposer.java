@@ -17,12 +17,16 @@ public final class FailureDisposer {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final DoubleSupplier random;
+    private final int maxPayloadBytes;
 
-    public FailureDisposer(RetryPolicy policy, ObjectMapper mapper, Clock clock, DoubleSupplier random) {
+    /** @param maxPayloadBytes the largest payload the host reads: a retry's payload must not be larger */
+    public FailureDisposer(RetryPolicy policy, ObjectMapper mapper, Clock clock, DoubleSupplier random,
+                           int maxPayloadBytes) {
         this.policy = policy;
         this.mapper = mapper;
         this.clock = clock;
         this.random = random;
+        this.maxPayloadBytes = maxPayloadBytes;
     }
 
     public static Disposed completed(OutcomeRecord passed) {
@@ -39,9 +43,14 @@ public final class FailureDisposer {
                 envelope.deaths(), maxAttempts, random);
         long now = clock.millis();
         if (decision instanceof RetryPolicy.Retry retry) {
-            var past = new PastAttempt(outcome.id(), envelope.attempt(), outcome.cause().code(), outcome.reason(),
+            var past = PastAttempt.of(outcome.id(), envelope.attempt(), outcome.cause().code(), outcome.reason(),
                     outcome.host(), now);
             byte[] next = envelope.next(past, mapper);
+            if (next.length > maxPayloadBytes) {
+                return deadLettered(outcome, envelope, null, "not retried: with this attempt in its history, its"
+                        + " payload would be " + next.length + " bytes, above max-payload-bytes (" + maxPayloadBytes
+                        + "), and the retry would fail unread");
+            }
             if (immediately) {
                 return new Disposed(outcome.disposed("requeued", null, null, outcome.reason()),
                         new Disposition.Requeue(next));
@@ -51,9 +60,12 @@ public final class FailureDisposer {
                     new Disposition.RetryLater(next, dueAt));
         }
         var giveUp = (RetryPolicy.GiveUp) decision;
-        return new Disposed(
-                outcome.disposed("dead_lettered", null, giveUp.quarantined() ? Boolean.TRUE : null,
-                        outcome.reason() + "; " + giveUp.why()),
+        return deadLettered(outcome, envelope, giveUp.quarantined() ? Boolean.TRUE : null, giveUp.why());
+    }
+
+    private static Disposed deadLettered(OutcomeRecord outcome, TaskEnvelope envelope, Boolean quarantined,
+                                         String why) {
+        return new Disposed(outcome.disposed("dead_lettered", null, quarantined, outcome.reason() + "; " + why),
                 new Disposition.DeadLetter(envelope.original()));
     }
 }

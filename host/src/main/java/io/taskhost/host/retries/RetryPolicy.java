@@ -15,9 +15,9 @@ import java.util.function.DoubleSupplier;
  */
 public record RetryPolicy(Duration backoff, Duration maxBackoff, int poisonDeaths) {
 
-    /** Causes a retry cannot fix: the payload or the routing is wrong, not the moment. */
+    /** Causes a retry cannot fix: the payload, the routing or the result's size is wrong, not the moment. */
     private static final Set<String> NEVER_RETRY = Set.of("bad_payload", "unknown_class", "unknown_operation",
-            "host_error");
+            "host_error", "report_too_large");
 
     /** The verdict for one failed attempt. */
     public sealed interface Decision {

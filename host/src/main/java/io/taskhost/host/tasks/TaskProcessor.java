@@ -5,6 +5,7 @@ import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.outcomes.Cause;
 import io.taskhost.host.outcomes.Disposition;
+import io.taskhost.host.outcomes.Excerpt;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
 import io.taskhost.host.payload.BadPayloadException;
@@ -21,6 +22,7 @@ import io.taskhost.host.retries.FailureDisposer.Disposed;
 import io.taskhost.host.retries.RunLimits;
 import io.taskhost.host.retries.TaskEnvelope;
 import io.taskhost.worker.TaskAssignment;
+import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
 import java.io.IOException;
 import java.time.Clock;
@@ -232,6 +234,11 @@ final class TaskProcessor {
                 return outcome(payload, envelope, route, method, run, report.passed() ? null : Cause.EXCEPTION,
                         report.passed() ? null : report.error().type() + ": " + report.error().message());
             }
+            if (run.reportTooLarge()) {
+                return outcome(payload, envelope, route, method, run, Cause.REPORT_TOO_LARGE, "the worker's report was "
+                        + run.reportBytes() + " bytes, above the " + WorkerProtocol.MAX_REPORT_BYTES + " bytes the host"
+                        + " reads; return a reference to a result that large, stored elsewhere");
+            }
             if (run.timedOut()) {
                 return outcome(payload, envelope, route, method, run, Cause.TIMEOUT, "ran past its limit of " + timeout
                         + "; the worker and its child processes were killed");
@@ -268,7 +275,7 @@ final class TaskProcessor {
                     id,
                     cause == null ? OutcomeRecord.PASSED : OutcomeRecord.FAILED,
                     cause,
-                    reason,
+                    Excerpt.of(reason, OutcomeRecord.MAX_REASON_CHARS),
                     null,
                     null,
                     null,

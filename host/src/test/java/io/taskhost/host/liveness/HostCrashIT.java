@@ -11,6 +11,7 @@ import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.RestartableRedis;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -105,6 +106,37 @@ class HostCrashIT {
                     return running.equals(Set.of("attempt 2"))
                             && queue.redis().llen(queue.keys().processing("survivor")) == 2;
                 });
+            }
+        }
+    }
+
+    @Test
+    void aHostKilledWithSigkillTakesItsWorkersAndTheirOrphanedGrandchildrenWithIt() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+        Path pidFile = temp.resolve("grandchild.pid");
+        long grandchild = 0;
+        try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            HostProcess host = HostProcess.run(temp.resolve("orphans.log"), hostArgs(queueKey, plugins, "orphans"));
+            List<ProcessHandle> workers;
+            try {
+                queue.push("{\"worker\":\"grandchild\",\"class\":\"Fixtures\",\"params\":{\"pidFile\":\"" + pidFile
+                        + "\",\"then\":\"hang\"}}");
+                Eventually.within(QueueProbe.DEADLINE, "the task to start its grandchild", () -> Files.exists(pidFile));
+                grandchild = Long.parseLong(Files.readString(pidFile).trim());
+                workers = host.workers();
+                host.kill9();
+            } finally {
+                host.close();
+            }
+            long orphan = grandchild;
+            Eventually.within(Duration.ofSeconds(20), "the killed host's workers to exit",
+                    () -> workers.stream().noneMatch(ProcessHandle::isAlive));
+            Eventually.within(Duration.ofSeconds(20), "the grandchild " + orphan + " to be gone",
+                    () -> ProcessHandle.of(orphan).map(p -> !p.isAlive()).orElse(true));
+        } finally {
+            if (grandchild != 0) {
+                ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
     }

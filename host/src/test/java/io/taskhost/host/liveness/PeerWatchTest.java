@@ -36,7 +36,7 @@ class PeerWatchTest {
     private final OutcomeLog outcomes = new OutcomeLog(redis, keys, 100, mapper);
     private final TaskRecovery recovery = new TaskRecovery(redis, keys, outcomes,
             new FailureDisposer(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), 3), mapper,
-                    Clock.systemUTC(), () -> 0.5),
+                    Clock.systemUTC(), () -> 0.5, 1 << 20),
             new PayloadParser("TaskproModel", 1 << 20, 64), "watcher", 5);
     private final PeerWatch watch = new PeerWatch(redis, keys, "watcher", recovery, TTL, nanos::get);
 
