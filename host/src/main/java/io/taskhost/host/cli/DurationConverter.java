@@ -1,6 +1,6 @@
 package io.taskhost.host.cli;
 
-import io.taskhost.host.config.Durations;
+import io.taskhost.worker.DurationText;
 import java.time.Duration;
 import picocli.CommandLine;
 
@@ -9,7 +9,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
         try {
-            return Durations.parse(value);
+            return DurationText.parse(value);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
         }

@@ -4,7 +4,7 @@ import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.RedisSecurity;
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.taskhost.host.cli;
 
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

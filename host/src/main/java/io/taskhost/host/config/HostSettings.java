@@ -3,7 +3,7 @@ package io.taskhost.host.config;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.plugins.TrustSettings;
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;

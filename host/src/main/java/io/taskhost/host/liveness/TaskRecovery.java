@@ -9,7 +9,7 @@ import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.retries.FailureDisposer;
-import io.taskhost.host.retries.TaskEnvelope;
+import io.taskhost.host.payload.TaskEnvelope;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

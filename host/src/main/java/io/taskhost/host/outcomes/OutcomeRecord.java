@@ -3,7 +3,7 @@ package io.taskhost.host.outcomes;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskhost.host.retries.PastAttempt;
+import io.taskhost.host.outcomes.PastAttempt;
 import io.taskhost.worker.WorkerReport.ErrorInfo;
 import java.util.List;
 

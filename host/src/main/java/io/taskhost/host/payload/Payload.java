@@ -1,7 +1,7 @@
 package io.taskhost.host.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskhost.host.retries.TaskEnvelope;
+import io.taskhost.host.payload.TaskEnvelope;
 
 /**
  * A task as the producer wrote it: {@code {"worker": ..., "class": ..., "params": ...}}.

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.taskhost.host.retries.TaskEnvelope;
+import io.taskhost.host.payload.TaskEnvelope;
 import java.io.IOException;
 
 /**

@@ -1,6 +1,6 @@
 package io.taskhost.host.plugins;
 
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import io.taskhost.worker.PluginReadException;
 import io.taskhost.worker.PluginReader;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.taskhost.host.plugins;
 
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.util.List;
 import java.util.SortedMap;
 

@@ -3,6 +3,8 @@ package io.taskhost.host.retries;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.outcomes.Disposition;
 import io.taskhost.host.outcomes.OutcomeRecord;
+import io.taskhost.host.outcomes.PastAttempt;
+import io.taskhost.host.payload.TaskEnvelope;
 import java.time.Clock;
 import java.util.function.DoubleSupplier;
 

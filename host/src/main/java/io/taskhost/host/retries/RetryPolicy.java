@@ -1,5 +1,6 @@
 package io.taskhost.host.retries;
 
+import io.taskhost.host.payload.TaskEnvelope;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.DoubleSupplier;

@@ -10,7 +10,7 @@ import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.TaskEntry;
-import io.taskhost.host.retries.TaskEnvelope;
+import io.taskhost.host.payload.TaskEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.taskhost.host.tasks;
 
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.time.Duration;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.taskhost.host.config.HostSettings;
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.taskhost.host.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskhost.host.config.Durations;
+import io.taskhost.worker.DurationText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +46,8 @@ class SystemdUnitTest {
 
     @Test
     void systemdWaitsLongerForAStopThanTheHostTakes() throws IOException {
-        Duration timeoutStop = Durations.parse(service("TimeoutStopSec").get(0));
-        Duration hostStop = Durations.parse(runDefault("--shutdown-grace")).plus(WORKER_KILL_GRACE);
+        Duration timeoutStop = DurationText.parse(service("TimeoutStopSec").get(0));
+        Duration hostStop = DurationText.parse(runDefault("--shutdown-grace")).plus(WORKER_KILL_GRACE);
         assertTrue(timeoutStop.compareTo(hostStop) > 0, "TimeoutStopSec " + timeoutStop
                 + " must exceed the default shutdown grace plus the worker kill grace, " + hostStop
                 + ", or systemd kills the host before it hands running tasks back");

@@ -3,7 +3,7 @@ package io.taskhost.host.plugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskhost.host.retries.RunLimits;
+import io.taskhost.host.limits.RunLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

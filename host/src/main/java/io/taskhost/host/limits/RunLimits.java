@@ -1,6 +1,6 @@
-package io.taskhost.host.retries;
+package io.taskhost.host.limits;
 
-import io.taskhost.host.config.Durations;
+import io.taskhost.worker.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +69,7 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
         String tasksPerWorker = settings.get("tasks-per-worker");
         try {
             return new RunLimits(
-                    timeout == null ? null : Durations.parse(timeout),
+                    timeout == null ? null : DurationText.parse(timeout),
                     attempts == null ? null : positive(Integer.parseInt(attempts.trim())),
                     heap == null ? null : heap(heap.trim()),
                     jvmOptions == null ? null : options(jvmOptions),

@@ -1,9 +1,10 @@
-package io.taskhost.host.retries;
+package io.taskhost.host.payload;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.outcomes.PastAttempt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ public final class TaskEnvelope {
     private static final Set<String> HISTORY_FIELDS = Set.of("id", "attempt", "cause", "reason", "host", "at");
 
     /** Causes that mean the task's process died rather than failed: they count towards poison. */
-    static final Set<String> DEATHS = Set.of("worker_exit", "worker_killed", "out_of_memory", "timeout", "host_lost");
+    public static final Set<String> DEATHS = Set.of("worker_exit", "worker_killed", "out_of_memory", "timeout", "host_lost");
 
     private final byte[] original;
     private final int attempt;

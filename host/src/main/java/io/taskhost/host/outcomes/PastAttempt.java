@@ -1,4 +1,4 @@
-package io.taskhost.host.retries;
+package io.taskhost.host.outcomes;
 
 import io.taskhost.host.outcomes.Excerpt;
 
@@ -17,7 +17,7 @@ public record PastAttempt(String id, int attempt, String cause, String reason, S
     public static final int MAX_REASON_CHARS = 500;
 
     /** The entry for a failed attempt, its reason cut to {@link #MAX_REASON_CHARS}. */
-    static PastAttempt of(String id, int attempt, String cause, String reason, String host, long at) {
+    public static PastAttempt of(String id, int attempt, String cause, String reason, String host, long at) {
         return new PastAttempt(id, attempt, cause, Excerpt.of(reason, MAX_REASON_CHARS), host, at);
     }
 }

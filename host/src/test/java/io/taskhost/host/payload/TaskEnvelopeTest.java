@@ -1,9 +1,10 @@
-package io.taskhost.host.retries;
+package io.taskhost.host.payload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.outcomes.PastAttempt;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
