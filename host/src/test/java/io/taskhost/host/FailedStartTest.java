@@ -44,16 +44,16 @@ class FailedStartTest {
         Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
         Path notADirectory = Files.writeString(temp.resolve("a-file"), "");
         // The scratch directory is made after the host id is claimed; under a regular file it cannot be.
-        assertThrows(IOException.class, () -> Host.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins,
-                temp.resolve("cache"), "--scratch-dir", notADirectory.resolve("scratch").toString())));
+        assertThrows(IOException.class, () -> Host.start(TestHosts.builder(TestRedis.shared(), queueKey, plugins,
+                temp.resolve("cache")).scratchDir(notADirectory.resolve("scratch")).build()));
 
         try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
             String hostId = "host-" + queueKey;
             assertFalse(queue.redis().exists(queue.keys().heartbeat(hostId)), "the heartbeat key is gone");
             assertFalse(queue.redis().hexists(queue.keys().hosts(), hostId), "the hosts entry is gone");
         }
-        try (Host host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey, plugins,
-                temp.resolve("cache")))) {
+        try (Host host = TestHosts.start(TestHosts.builder(TestRedis.shared(), queueKey, plugins,
+                temp.resolve("cache")).build())) {
             assertFalse(host.isPaused());
         }
     }
@@ -68,9 +68,9 @@ class FailedStartTest {
         Set<InetSocketAddress> listeningBefore = ListeningSockets.ofThisProcess();
         List<ProcessHandle> childrenBefore = ProcessHandle.current().descendants().toList();
         try (var taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            var failure = assertThrows(IllegalStateException.class, () -> TestHosts.start(TestHosts.settings(
-                    redis, queueKey, plugins, temp.resolve("cache"), "--scratch-dir", scratch.toString(),
-                    "--http-port", Integer.toString(taken.getLocalPort()))));
+            var failure = assertThrows(IllegalStateException.class, () -> TestHosts.start(TestHosts.builder(
+                    redis, queueKey, plugins, temp.resolve("cache")).scratchDir(scratch).httpPort(taken.getLocalPort())
+                    .build()));
             assertTrue(failure.getMessage().contains("--http-port"), failure.getMessage());
         }
 
@@ -89,9 +89,9 @@ class FailedStartTest {
     void aFailedStartStopsTheEmbeddedRedisServerItStarted() throws Exception {
         int redisPort = TestHosts.freePort();
         try (var taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            assertThrows(IllegalStateException.class, () -> TestHosts.start(TestHosts.settings(TestRedis.shared(),
-                    TestHosts.uniqueQueue(), TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache"),
-                    "--redis", "embedded:" + redisPort, "--http-port", Integer.toString(taken.getLocalPort()))));
+            assertThrows(IllegalStateException.class, () -> TestHosts.start(TestHosts.builder(TestRedis.shared(),
+                    TestHosts.uniqueQueue(), TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache"))
+                    .redisUrl("embedded:" + redisPort).httpPort(taken.getLocalPort()).build()));
         }
         Eventually.within(DEADLINE, "the embedded redis-server to stop", () -> !listens(redisPort));
     }
