@@ -94,31 +94,30 @@ public final class Host implements AutoCloseable {
         this.classData = classData;
     }
 
+    /**
+     * Starts every part of a host. When a step fails, what the earlier steps started is stopped again,
+     * newest first: a failed start leaves no heartbeat or registration, listening port, thread,
+     * scratch directory or embedded redis-server behind, and the same host id can start at once.
+     */
     public static Host start(HostSettings settings) throws IOException {
-        var embeddedPort = settings.embeddedRedisPort();
-        EmbeddedRedis embedded = embeddedPort.isPresent() ? EmbeddedRedis.start(embeddedPort.getAsInt()) : null;
-        String url = embedded == null ? settings.redisUrl() : embedded.url();
-        if (embedded != null) {
-            log.info("started an embedded redis-server at {}", url);
-        }
-        RedisClient redis = null;
+        var parts = new StartedParts();
         try {
-            redis = RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
-                    settings.workers() + 4 + (settings.httpPort() == 0 ? 0 : HttpEndpoint.THREADS));
-            return start(settings, embedded, url, redis);
-        } catch (IOException | RuntimeException e) {
-            if (redis != null) {
-                redis.close();
-            }
-            if (embedded != null) {
-                embedded.close();
-            }
+            return start(settings, parts);
+        } catch (Throwable e) {
+            parts.stopAll(e);
             throw e;
         }
     }
 
-    private static Host start(HostSettings settings, EmbeddedRedis embedded, String url, RedisClient redis)
-            throws IOException {
+    private static Host start(HostSettings settings, StartedParts parts) throws IOException {
+        var embeddedPort = settings.embeddedRedisPort();
+        EmbeddedRedis embedded = embeddedPort.isPresent() ? parts.add(EmbeddedRedis.start(embeddedPort.getAsInt())) : null;
+        String url = embedded == null ? settings.redisUrl() : embedded.url();
+        if (embedded != null) {
+            log.info("started an embedded redis-server at {}", url);
+        }
+        RedisClient redis = parts.add(RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
+                settings.workers() + 4 + (settings.httpPort() == 0 ? 0 : HttpEndpoint.THREADS)));
         Instant startedAt = Instant.now();
         Files.createDirectories(settings.pluginsDir());
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -131,20 +130,22 @@ public final class Host implements AutoCloseable {
             log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
                     RedisConnector.describe(e));
         }
+        // Not before the claim: an id that a live host holds is not ours to release.
+        parts.onFailure(heartbeat::release);
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
-        var scratch = WorkerScratch.create(settings.scratchDir());
-        var groups = ProcessGroups.ofThisPlatform();
+        var scratch = parts.add(WorkerScratch.create(settings.scratchDir()));
+        var groups = parts.add(ProcessGroups.ofThisPlatform());
         if (!groups.available()) {
             log.warn("no setsid on this machine: worker JVMs share the host's process group, and a process a task"
                     + " leaves behind when its parent exits is not killed with its worker");
         }
-        var classData = settings.classDataSharing()
+        var classData = parts.add(settings.classDataSharing()
                 ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), scratch.newDirectory("class-data"))
-                : ClassDataSharing.off();
-        var launcher = new WorkerLauncher(
+                : ClassDataSharing.off());
+        var launcher = parts.add(new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.scratchDir(), settings.sparesKeptFor()),
-                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar);
+                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar));
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
@@ -161,36 +162,29 @@ public final class Host implements AutoCloseable {
                 new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
                 keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys),
                 metrics == null ? TaskMetrics.NONE : metrics.tasks(), heartbeat::holdsId);
+        parts.onFailure(tasks::stop);
         var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
         var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
                 settings.heartbeatTtl().multipliedBy(2), mapper);
+        parts.onFailure(snapshots::withdraw);
         catalog.onChange(table -> {
             launcher.retireAllBut(table.plugins().stream().map(PluginJar::cachedJar).collect(Collectors.toSet()));
             parked.release(table);
             snapshots.publish();
         });
-        HttpEndpoint http = null;
-        if (metrics != null) {
-            try {
-                http = HttpEndpoint.start(settings.httpBind(), settings.httpPort(), metrics,
-                        new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, launcher, classData,
-                                startedAt), mapper,
-                        Clock.systemUTC());
-            } catch (RuntimeException e) {
-                heartbeat.release();
-                throw e;
-            }
-        }
-        var watcher = new PluginsDirectoryWatcher(catalog, settings.rescanInterval());
+        HttpEndpoint http = metrics == null ? null : parts.add(HttpEndpoint.start(settings.httpBind(),
+                settings.httpPort(), metrics, new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, launcher,
+                        classData, startedAt), mapper, Clock.systemUTC()));
+        var watcher = parts.add(new PluginsDirectoryWatcher(catalog, settings.rescanInterval()));
         watcher.start();
 
-        RepeatingJobs heartbeatTimer = RepeatingJobs.onThread("heartbeat");
+        RepeatingJobs heartbeatTimer = parts.add(RepeatingJobs.onThread("heartbeat"));
         Duration beat = settings.heartbeatTtl().dividedBy(3);
         heartbeatTimer.every(beat, beat, "renewing the heartbeat", () -> {
             heartbeat.beat();
             snapshots.publish();
         });
-        RepeatingJobs maintenanceTimer = RepeatingJobs.onThread("maintenance");
+        RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
         var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
         maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries", retries::moveDue);
         maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions",

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.Host;
 import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.cli.TemporaryDirectory;
+import io.taskhost.host.config.Defaults;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.launch.WorkerClasspath;
+import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.worker.WorkerMain;
@@ -121,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
         List<String> jvmOptions = new ArrayList<>(List.of(workerJvmOptions.trim().split("\\s+")));
-        jvmOptions.add("-Xmx" + HostOptions.parse().workerMaxHeap());
+        jvmOptions.add("-Xmx" + Defaults.WORKER_MAX_HEAP);
         Path java = workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava;
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
@@ -133,12 +135,12 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedRedis redis = EmbeddedRedis.start(0);
              RedisClient client = RedisClient.create(URI.create(redis.url()))) {
             for (String mode : modes) {
-                HostSettings settings = settings(redis.url(), plugins, mode, flagsOf(mode.trim()));
+                HostSettings settings = inMode(settings(redis.url(), plugins, mode), mode.trim()).build();
                 try (Host host = Host.start(settings)) {
                     results.put(mode, measure(host, client, new QueueKeys(settings.queue()), mode));
                 }
             }
-            HostSettings defaults = settings(redis.url(), plugins, "idle", List.of());
+            HostSettings defaults = settings(redis.url(), plugins, "idle").build();
             try (Host host = Host.start(defaults)) {
                 var keys = new QueueKeys(defaults.queue());
                 pushNoops(client, keys, slots * 2);
@@ -168,15 +170,13 @@ public final class BenchCommand implements Callable<Integer> {
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
     }
 
-    private List<String> flagsOf(String mode) {
-        String spares = Integer.toString(warmSpares);
+    private HostSettings.Builder inMode(HostSettings.Builder settings, String mode) {
         return switch (mode) {
-            case "strict" -> List.of("--warm-spares", "0", "--class-data-sharing=false");
-            case "cds" -> List.of("--warm-spares", "0", "--class-data-sharing=true");
-            case "spares" -> List.of("--warm-spares", spares, "--class-data-sharing=false");
-            case "both" -> List.of("--warm-spares", spares, "--class-data-sharing=true");
-            case "reuse" -> List.of("--warm-spares", spares, "--class-data-sharing=true", "--tasks-per-worker",
-                    Integer.toString(tasksPerWorker));
+            case "strict" -> settings.warmSpares(0).classDataSharing(false);
+            case "cds" -> settings.warmSpares(0).classDataSharing(true);
+            case "spares" -> settings.warmSpares(warmSpares).classDataSharing(false);
+            case "both" -> settings.warmSpares(warmSpares).classDataSharing(true);
+            case "reuse" -> settings.warmSpares(warmSpares).classDataSharing(true).tasksPerWorker(tasksPerWorker);
             default -> throw new IllegalArgumentException("unknown mode " + mode + "; use strict, cds, spares, both or"
                     + " reuse");
         };
@@ -192,17 +192,17 @@ public final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    private HostSettings settings(String redisUrl, Path plugins, String mode, List<String> flags) {
-        List<String> args = new ArrayList<>(List.of("--redis", redisUrl, "--queue",
-                "bench-" + mode + "-" + UUID.randomUUID().toString().substring(0, 8), "--plugins-dir",
-                plugins.toString(), "--workers", Integer.toString(slots), "--cache-dir",
-                work.resolve("cache-" + mode).toString(), "--worker-jvm-options", workerJvmOptions, "--outcomes-kept",
-                Integer.toString(Math.max(10_000, Math.max(tasks, reuseTasks) * 2)), "--host-id", "bench-" + mode));
-        if (workerJava != null) {
-            args.addAll(List.of("--worker-java", workerJava.toString()));
-        }
-        args.addAll(flags);
-        return HostOptions.parse(args.toArray(String[]::new));
+    private HostSettings.Builder settings(String redisUrl, Path plugins, String mode) {
+        var settings = HostSettings.builder()
+                .redisUrl(redisUrl)
+                .queue("bench-" + mode + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .pluginsDir(plugins)
+                .workers(slots)
+                .cacheDir(work.resolve("cache-" + mode))
+                .workerJvmOptions(RunLimits.options(workerJvmOptions))
+                .outcomesKept(Math.max(10_000, Math.max(tasks, reuseTasks) * 2))
+                .hostId("bench-" + mode);
+        return workerJava == null ? settings : settings.workerJava(workerJava);
     }
 
     private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches) {

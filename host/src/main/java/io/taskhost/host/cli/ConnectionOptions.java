@@ -1,5 +1,6 @@
 package io.taskhost.host.cli;
 
+import io.taskhost.host.config.Defaults;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisSecurity;
@@ -27,10 +28,10 @@ final class ConnectionOptions {
 
     // Not ${DEFAULT-VALUE}: that would be TASKHOST_REDIS or the config file's URL, password included,
     // and help output gets pasted into tickets.
-    @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
+    @Option(names = "--redis", paramLabel = "URL", defaultValue = Defaults.REDIS,
             description = "redis://[user:password@]host:port[/db], or rediss://... for TLS; `run` also takes"
                     + " embedded[:PORT], a bundled redis-server (on a free port without PORT). In a password,"
-                    + " percent-encode / @ : # ? % and spaces. Default: redis://127.0.0.1:6379")
+                    + " percent-encode / @ : # ? % and spaces. Default: " + Defaults.REDIS)
     String redis;
 
     @Option(names = "--redis-truststore", paramLabel = "FILE",
@@ -45,7 +46,7 @@ final class ConnectionOptions {
             description = "PEM CA certificate a rediss:// connection trusts, instead of a truststore.")
     Path redisCaCert;
 
-    @Option(names = "--queue", paramLabel = "KEY", defaultValue = "task_queue",
+    @Option(names = "--queue", paramLabel = "KEY", defaultValue = Defaults.QUEUE,
             description = "The Redis list producers LPUSH to. Default: ${DEFAULT-VALUE}")
     String queue;
 

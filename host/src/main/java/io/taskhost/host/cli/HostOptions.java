@@ -1,32 +1,36 @@
 package io.taskhost.host.cli;
 
+import io.taskhost.host.config.Defaults;
 import io.taskhost.host.config.HostSettings;
-import io.taskhost.host.liveness.Machine;
+import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.RedisSecurity;
-import io.taskhost.host.limits.RunLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** The settings of a host, as options; each can also come from the environment or the config file. */
 public final class HostOptions {
 
     /** {@code WorkerProcess.DEFAULT_JVM_OPTIONS}, as the one string an annotation can hold. */
-    public static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
+    public static final String DEFAULT_JVM_OPTIONS = Defaults.WORKER_JVM_OPTIONS;
 
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins-dir",
+    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = Defaults.PLUGINS_DIR,
             description = "Watched directory of plugin jars. Default: ${DEFAULT-VALUE}")
     Path pluginsDir;
 
@@ -34,11 +38,11 @@ public final class HostOptions {
             description = "Tasks run at once, each in its own JVM. Default: the number of cores")
     Integer workers;
 
-    @Option(names = "--default-class", paramLabel = "NAME", defaultValue = "TaskproModel",
+    @Option(names = "--default-class", paramLabel = "NAME", defaultValue = Defaults.DEFAULT_CLASS,
             description = "The class of a payload that names none. Default: ${DEFAULT-VALUE}")
     String defaultClass;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/taskhost",
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = Defaults.CACHE_DIR,
             description = "Where jar copies and class-data archives live. Default: ${DEFAULT-VALUE}")
     Path cacheDir;
 
@@ -52,73 +56,73 @@ public final class HostOptions {
             description = "The java executable for worker JVMs. Default: the host's own")
     Path workerJava;
 
-    @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", defaultValue = DEFAULT_JVM_OPTIONS,
+    @Option(names = "--worker-jvm-options", paramLabel = "OPTIONS", defaultValue = Defaults.WORKER_JVM_OPTIONS,
             description = "JVM options for worker JVMs, space-separated. Default: ${DEFAULT-VALUE}")
     String workerJvmOptions;
 
     @Option(names = "--class-data-sharing", paramLabel = "BOOLEAN", negatable = true, arity = "0..1",
-            defaultValue = "true", fallbackValue = "true",
+            defaultValue = Defaults.CLASS_DATA_SHARING, fallbackValue = "true",
             description = "Start worker JVMs from a class-data archive (AppCDS, or an AOT cache on JDK 24+) that the"
                     + " host builds in the background per plugin jar and JDK. Default: ${DEFAULT-VALUE}")
     boolean classDataSharing;
 
-    @Option(names = "--worker-max-heap", paramLabel = "SIZE", defaultValue = "256m",
+    @Option(names = "--worker-max-heap", paramLabel = "SIZE", defaultValue = Defaults.WORKER_MAX_HEAP,
             description = "Worker JVM heap (-Xmx); a worker that runs out exits and the task fails with out_of_memory."
                     + " Default: ${DEFAULT-VALUE}")
     String workerMaxHeap;
 
-    @Option(names = "--warm-spares", paramLabel = "K", defaultValue = "1",
+    @Option(names = "--warm-spares", paramLabel = "K", defaultValue = Defaults.WARM_SPARES,
             description = "Worker JVMs started ahead of demand for each recently used plugin: each loads the plugin,"
                     + " waits, and runs one task; 0 turns them off. Default: ${DEFAULT-VALUE}")
     int warmSpares;
 
-    @Option(names = "--warm-spares-kept-for", paramLabel = "DURATION", defaultValue = "10m",
+    @Option(names = "--warm-spares-kept-for", paramLabel = "DURATION", defaultValue = Defaults.WARM_SPARES_KEPT_FOR,
             description = "A plugin version no task has used for this long keeps no warm spares."
                     + " Default: ${DEFAULT-VALUE}")
     Duration sparesKeptFor;
 
-    @Option(names = "--tasks-per-worker", paramLabel = "M", defaultValue = "1",
+    @Option(names = "--tasks-per-worker", paramLabel = "M", defaultValue = Defaults.TASKS_PER_WORKER,
             description = "Tasks one worker JVM runs, one after another, before it exits; above 1 is reuse mode,"
                     + " best set per plugin (plugin.<id>.tasks-per-worker). Default: ${DEFAULT-VALUE}")
     int tasksPerWorker;
 
-    @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = "30m",
+    @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = Defaults.TASK_TIMEOUT,
             description = "How long one operation may run before its worker is killed. Default: ${DEFAULT-VALUE}")
     Duration taskTimeout;
 
-    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = Defaults.MAX_ATTEMPTS,
             description = "Runs of a task at most, the first included; 1 turns retries off. Default: ${DEFAULT-VALUE}")
     int maxAttempts;
 
-    @Option(names = "--retry-backoff", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--retry-backoff", paramLabel = "DURATION", defaultValue = Defaults.RETRY_BACKOFF,
             description = "Wait before the first retry; it doubles for each further one, with jitter."
                     + " Default: ${DEFAULT-VALUE}")
     Duration retryBackoff;
 
-    @Option(names = "--retry-backoff-max", paramLabel = "DURATION", defaultValue = "1h",
+    @Option(names = "--retry-backoff-max", paramLabel = "DURATION", defaultValue = Defaults.RETRY_BACKOFF_MAX,
             description = "The longest wait between retries. Default: ${DEFAULT-VALUE}")
     Duration retryBackoffMax;
 
-    @Option(names = "--poison-deaths", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--poison-deaths", paramLabel = "N", defaultValue = Defaults.POISON_DEATHS,
             description = "A task whose runs died this often (exit, kill, timeout, lost host) is quarantined in the"
                     + " dead letters. Default: ${DEFAULT-VALUE}")
     int poisonDeaths;
 
-    @Option(names = "--heartbeat-ttl", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--heartbeat-ttl", paramLabel = "DURATION", defaultValue = Defaults.HEARTBEAT_TTL,
             description = "A host whose heartbeat is older than this is dead; peers recover its tasks."
                     + " Default: ${DEFAULT-VALUE}")
     Duration heartbeatTtl;
 
-    @Option(names = "--max-payload-bytes", paramLabel = "N", defaultValue = "1048576",
+    @Option(names = "--max-payload-bytes", paramLabel = "N", defaultValue = Defaults.MAX_PAYLOAD_BYTES,
             description = "Larger payloads are dead-lettered unread. Default: ${DEFAULT-VALUE}")
     int maxPayloadBytes;
 
-    @Option(names = "--park-unknown-for", paramLabel = "DURATION", defaultValue = "10m",
+    @Option(names = "--park-unknown-for", paramLabel = "DURATION", defaultValue = Defaults.PARK_UNKNOWN_FOR,
             description = "How long a task for a class no plugin provides waits for one before it is dead-lettered;"
                     + " 0s dead-letters it at once. Default: ${DEFAULT-VALUE}")
     Duration parkUnknownFor;
 
-    @Option(names = "--plugin-permissions", paramLabel = "MODE", defaultValue = "strict",
+    @Option(names = "--plugin-permissions", paramLabel = "MODE", defaultValue = Defaults.PLUGIN_PERMISSIONS,
             description = "strict: refuse a plugins-dir or jar that others can write to or that another user owns,"
                     + " saying how to fix it; warn: load it and log a warning. Default: ${DEFAULT-VALUE}")
     String pluginPermissions;
@@ -136,15 +140,15 @@ public final class HostOptions {
                     + " file, which other users cannot read with ps.")
     String pluginKeystorePassword;
 
-    @Option(names = "--max-payload-depth", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-payload-depth", paramLabel = "N", defaultValue = Defaults.MAX_PAYLOAD_DEPTH,
             description = "Payloads nested deeper are dead-lettered. Default: ${DEFAULT-VALUE}")
     int maxPayloadDepth;
 
-    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = Defaults.SHUTDOWN_GRACE,
             description = "How long a stopping host waits for running tasks. Default: ${DEFAULT-VALUE}")
     Duration shutdownGrace;
 
-    @Option(names = "--outcomes-kept", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--outcomes-kept", paramLabel = "N", defaultValue = Defaults.OUTCOMES_KEPT,
             description = "Outcome records kept in {queue}:outcomes. Default: ${DEFAULT-VALUE}")
     int outcomesKept;
 
@@ -153,70 +157,108 @@ public final class HostOptions {
                     + " dash and 8 hex digits derived from the machine's boot id and pid namespace")
     String hostId;
 
-    @Option(names = "--rescan-interval", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--rescan-interval", paramLabel = "DURATION", defaultValue = Defaults.RESCAN_INTERVAL,
             description = "Periodic rescan of plugins-dir, besides file-system events. Default: ${DEFAULT-VALUE}")
     Duration rescanInterval;
 
-    @Option(names = "--http-port", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = Defaults.HTTP_PORT,
             description = "Serve /health, /metrics (Prometheus) and /status over HTTP on this port; 0 turns it off."
                     + " Default: ${DEFAULT-VALUE}")
     int httpPort;
 
-    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = Defaults.HTTP_BIND,
             description = "Address the HTTP endpoint listens on. Default: ${DEFAULT-VALUE}")
     String httpBind;
 
     /**
      * Settings from command-line style arguments alone, every other setting at its default: for
-     * the benchmark and for tests, which must not pick up a TASKHOST_* variable by accident.
+     * tests of the command line, which must not pick up a TASKHOST_* variable by accident.
      */
     public static HostSettings parse(String... args) {
+        return parse(HostSettings.builder(), args);
+    }
+
+    /**
+     * {@code base}, with the settings that command-line style arguments give changed: for tests whose
+     * hosts start from settings of their own and change a few as a user would.
+     */
+    public static HostSettings parse(HostSettings.Builder base, String... args) {
         var options = new HostOptions();
         var commandLine = new CommandLine(CommandLine.Model.CommandSpec.create().addMixin("options",
                 CommandLine.Model.CommandSpec.forAnnotatedObject(options)));
         commandLine.registerConverter(Duration.class, new DurationConverter());
         commandLine.setOverwrittenOptionsAllowed(true);
-        commandLine.parseArgs(args);
-        return options.toSettings(Map.of());
+        Set<String> given = commandLine.parseArgs(args).matchedOptions().stream()
+                .map(OptionSpec::longestName).collect(Collectors.toSet());
+        return options.applyTo(base, given::contains).build();
     }
 
-    /** @param pluginLimits the host's per-plugin overrides, from the config file's {@code plugin.<id>.*} keys */
+    /**
+     * Every option's value, from the command line, the environment, the config file or its default.
+     *
+     * @param pluginLimits the host's per-plugin overrides, from the config file's {@code plugin.<id>.*} keys
+     */
     HostSettings toSettings(Map<String, RunLimits> pluginLimits) {
-        return new HostSettings(
-                connection.redis,
-                RedisSecurity.of(connection.redisTruststore, connection.redisTruststorePassword, connection.redisCaCert),
-                connection.queue,
-                pluginsDir.toAbsolutePath(),
-                workers == null ? Runtime.getRuntime().availableProcessors() : workers,
-                defaultClass,
-                cacheDir.toAbsolutePath(),
-                scratchDir == null ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
-                        : scratchDir.toAbsolutePath(),
-                workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava,
-                RunLimits.options(workerJvmOptions),
-                classDataSharing,
-                workerMaxHeap,
-                warmSpares,
-                tasksPerWorker,
-                sparesKeptFor,
-                taskTimeout,
-                maxAttempts,
-                retryBackoff,
-                retryBackoffMax,
-                poisonDeaths,
-                pluginLimits,
-                shutdownGrace,
-                outcomesKept,
-                hostId == null ? Machine.current().defaultHostId() : hostId,
-                heartbeatTtl,
-                maxPayloadBytes,
-                maxPayloadDepth,
-                parkUnknownFor,
-                pluginTrust(),
-                Duration.ofSeconds(2),
-                rescanInterval,
-                httpPort,
-                httpBind.trim());
+        return applyTo(HostSettings.builder(), option -> true).pluginLimits(pluginLimits).build();
+    }
+
+    /**
+     * Sets the options {@code given} accepts on {@code settings}; an option without a value, such as
+     * {@code --workers} when no one gave it, leaves the builder's default, computed on this machine.
+     */
+    private HostSettings.Builder applyTo(HostSettings.Builder settings, Predicate<String> given) {
+        var copy = new Copy(given);
+        copy.option("--redis", connection.redis, settings::redisUrl);
+        if (copy.anyOf("--redis-truststore", "--redis-truststore-password", "--redis-ca-cert")) {
+            settings.redisSecurity(RedisSecurity.of(connection.redisTruststore, connection.redisTruststorePassword,
+                    connection.redisCaCert));
+        }
+        copy.option("--queue", connection.queue, settings::queue);
+        copy.option("--plugins-dir", pluginsDir, settings::pluginsDir);
+        copy.option("--workers", workers, settings::workers);
+        copy.option("--default-class", defaultClass, settings::defaultClass);
+        copy.option("--cache-dir", cacheDir, settings::cacheDir);
+        copy.option("--scratch-dir", scratchDir, settings::scratchDir);
+        copy.option("--worker-java", workerJava, settings::workerJava);
+        copy.option("--worker-jvm-options", workerJvmOptions, text -> settings.workerJvmOptions(RunLimits.options(text)));
+        copy.option("--class-data-sharing", classDataSharing, settings::classDataSharing);
+        copy.option("--worker-max-heap", workerMaxHeap, settings::workerMaxHeap);
+        copy.option("--warm-spares", warmSpares, settings::warmSpares);
+        copy.option("--warm-spares-kept-for", sparesKeptFor, settings::sparesKeptFor);
+        copy.option("--tasks-per-worker", tasksPerWorker, settings::tasksPerWorker);
+        copy.option("--task-timeout", taskTimeout, settings::taskTimeout);
+        copy.option("--max-attempts", maxAttempts, settings::maxAttempts);
+        copy.option("--retry-backoff", retryBackoff, settings::retryBackoff);
+        copy.option("--retry-backoff-max", retryBackoffMax, settings::retryBackoffMax);
+        copy.option("--poison-deaths", poisonDeaths, settings::poisonDeaths);
+        copy.option("--heartbeat-ttl", heartbeatTtl, settings::heartbeatTtl);
+        copy.option("--max-payload-bytes", maxPayloadBytes, settings::maxPayloadBytes);
+        copy.option("--park-unknown-for", parkUnknownFor, settings::parkUnknownFor);
+        if (copy.anyOf("--plugin-permissions", "--plugin-allowlist", "--plugin-keystore", "--plugin-keystore-password")) {
+            settings.pluginTrust(pluginTrust());
+        }
+        copy.option("--max-payload-depth", maxPayloadDepth, settings::maxPayloadDepth);
+        copy.option("--shutdown-grace", shutdownGrace, settings::shutdownGrace);
+        copy.option("--outcomes-kept", outcomesKept, settings::outcomesKept);
+        copy.option("--host-id", hostId, settings::hostId);
+        copy.option("--rescan-interval", rescanInterval, settings::rescanInterval);
+        copy.option("--http-port", httpPort, settings::httpPort);
+        copy.option("--http-bind", httpBind, bind -> settings.httpBind(bind.trim()));
+        return settings;
+    }
+
+    /** Copies the options that {@code given} accepts and that have a value. */
+    private record Copy(Predicate<String> given) {
+
+        <T> void option(String name, T value, Consumer<T> setter) {
+            if (value != null && given.test(name)) {
+                setter.accept(value);
+            }
+        }
+
+        boolean anyOf(String... names) {
+            return Arrays.stream(names).anyMatch(given);
+        }
     }
 
     private TrustSettings pluginTrust() {

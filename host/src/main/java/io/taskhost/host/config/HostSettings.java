@@ -1,9 +1,12 @@
 package io.taskhost.host.config;
 
+import io.taskhost.host.limits.RunLimits;
+import io.taskhost.host.liveness.Machine;
+import io.taskhost.host.plugins.TrustSettings;
+import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisSecurity;
-import io.taskhost.host.plugins.TrustSettings;
-import io.taskhost.host.limits.RunLimits;
+import io.taskhost.worker.DurationText;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +18,11 @@ import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /**
- * Everything a host needs to run, already validated. The README's configuration table lists
- * each setting with its flag, environment variable and default.
+ * Everything a host needs to run, already validated. Made with {@link #builder()}, which starts
+ * from the {@link Defaults}; every rule a setting must satisfy is checked here, in the canonical
+ * constructor, each failure an {@link IllegalArgumentException} that names the setting as its
+ * option does. The README's configuration table lists each setting with its flag, environment
+ * variable and default.
  *
  * @param redisUrl     {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
  * @param redisSecurity whom a {@code rediss://} connection trusts; its {@code toString} masks the password
@@ -80,6 +86,7 @@ public record HostSettings(
         require(!shutdownGrace.isNegative(), "shutdown-grace must not be negative");
         require(!parkUnknownFor.isNegative(), "park-unknown-for must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
+        new QueueKeys(queue); // the queue key's own rule: non-empty, without braces
         require(EMBEDDED.matcher(redisUrl).matches() || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
                 "redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not "
                         + RedisConnector.masked(redisUrl));
@@ -129,6 +136,11 @@ public record HostSettings(
         return value != null && (lower.contains("password") || lower.contains("secret")) ? "***" : value;
     }
 
+    /** Settings at their {@link Defaults}, to change one by one before {@link Builder#build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /** The limits every operation gets unless its plugin or the host's settings for it say otherwise. */
     public RunLimits defaultLimits() {
         return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap, workerJvmOptions, warmSpares, tasksPerWorker);
@@ -150,6 +162,237 @@ public record HostSettings(
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * Settings by name, each at its default until set. A setting whose default is computed on each
+     * machine ({@code workers}, {@code cacheDir}, {@code scratchDir}, {@code workerJava},
+     * {@code hostId}) is computed by {@link #build()} unless it was set; {@code pluginsDir},
+     * {@code cacheDir} and {@code scratchDir} are made absolute.
+     */
+    public static final class Builder {
+
+        private String redisUrl = Defaults.REDIS;
+        private RedisSecurity redisSecurity = RedisSecurity.NONE;
+        private String queue = Defaults.QUEUE;
+        private Path pluginsDir = Path.of(Defaults.PLUGINS_DIR);
+        private Integer workers;
+        private String defaultClass = Defaults.DEFAULT_CLASS;
+        private Path cacheDir;
+        private Path scratchDir;
+        private Path workerJava;
+        private List<String> workerJvmOptions = RunLimits.options(Defaults.WORKER_JVM_OPTIONS);
+        private boolean classDataSharing = Boolean.parseBoolean(Defaults.CLASS_DATA_SHARING);
+        private String workerMaxHeap = Defaults.WORKER_MAX_HEAP;
+        private int warmSpares = Integer.parseInt(Defaults.WARM_SPARES);
+        private int tasksPerWorker = Integer.parseInt(Defaults.TASKS_PER_WORKER);
+        private Duration sparesKeptFor = DurationText.parse(Defaults.WARM_SPARES_KEPT_FOR);
+        private Duration taskTimeout = DurationText.parse(Defaults.TASK_TIMEOUT);
+        private int maxAttempts = Integer.parseInt(Defaults.MAX_ATTEMPTS);
+        private Duration retryBackoff = DurationText.parse(Defaults.RETRY_BACKOFF);
+        private Duration retryBackoffMax = DurationText.parse(Defaults.RETRY_BACKOFF_MAX);
+        private int poisonDeaths = Integer.parseInt(Defaults.POISON_DEATHS);
+        private Map<String, RunLimits> pluginLimits = Map.of();
+        private Duration shutdownGrace = DurationText.parse(Defaults.SHUTDOWN_GRACE);
+        private int outcomesKept = Integer.parseInt(Defaults.OUTCOMES_KEPT);
+        private String hostId;
+        private Duration heartbeatTtl = DurationText.parse(Defaults.HEARTBEAT_TTL);
+        private int maxPayloadBytes = Integer.parseInt(Defaults.MAX_PAYLOAD_BYTES);
+        private int maxPayloadDepth = Integer.parseInt(Defaults.MAX_PAYLOAD_DEPTH);
+        private Duration parkUnknownFor = DurationText.parse(Defaults.PARK_UNKNOWN_FOR);
+        private TrustSettings pluginTrust = TrustSettings.defaults();
+        private Duration fetchTimeout = DurationText.parse(Defaults.FETCH_TIMEOUT);
+        private Duration rescanInterval = DurationText.parse(Defaults.RESCAN_INTERVAL);
+        private int httpPort = Integer.parseInt(Defaults.HTTP_PORT);
+        private String httpBind = Defaults.HTTP_BIND;
+
+        private Builder() {
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the first setting that breaks a rule, as
+         *                                  {@code "workers must be at least 1, not 0"}
+         */
+        public HostSettings build() {
+            return new HostSettings(redisUrl, redisSecurity, queue, pluginsDir.toAbsolutePath(),
+                    workers != null ? workers : Runtime.getRuntime().availableProcessors(),
+                    defaultClass,
+                    (cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "taskhost"))
+                            .toAbsolutePath(),
+                    (scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"))).toAbsolutePath(),
+                    workerJava != null ? workerJava : Path.of(System.getProperty("java.home"), "bin", "java"),
+                    workerJvmOptions, classDataSharing, workerMaxHeap, warmSpares, tasksPerWorker, sparesKeptFor,
+                    taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
+                    outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
+                    maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, rescanInterval,
+                    httpPort, httpBind);
+        }
+
+        public Builder redisUrl(String redisUrl) {
+            this.redisUrl = redisUrl;
+            return this;
+        }
+
+        public Builder redisSecurity(RedisSecurity redisSecurity) {
+            this.redisSecurity = redisSecurity;
+            return this;
+        }
+
+        public Builder queue(String queue) {
+            this.queue = queue;
+            return this;
+        }
+
+        public Builder pluginsDir(Path pluginsDir) {
+            this.pluginsDir = pluginsDir;
+            return this;
+        }
+
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        public Builder defaultClass(String defaultClass) {
+            this.defaultClass = defaultClass;
+            return this;
+        }
+
+        public Builder cacheDir(Path cacheDir) {
+            this.cacheDir = cacheDir;
+            return this;
+        }
+
+        public Builder scratchDir(Path scratchDir) {
+            this.scratchDir = scratchDir;
+            return this;
+        }
+
+        public Builder workerJava(Path workerJava) {
+            this.workerJava = workerJava;
+            return this;
+        }
+
+        public Builder workerJvmOptions(List<String> workerJvmOptions) {
+            this.workerJvmOptions = workerJvmOptions;
+            return this;
+        }
+
+        public Builder classDataSharing(boolean classDataSharing) {
+            this.classDataSharing = classDataSharing;
+            return this;
+        }
+
+        public Builder workerMaxHeap(String workerMaxHeap) {
+            this.workerMaxHeap = workerMaxHeap;
+            return this;
+        }
+
+        public Builder warmSpares(int warmSpares) {
+            this.warmSpares = warmSpares;
+            return this;
+        }
+
+        public Builder tasksPerWorker(int tasksPerWorker) {
+            this.tasksPerWorker = tasksPerWorker;
+            return this;
+        }
+
+        public Builder sparesKeptFor(Duration sparesKeptFor) {
+            this.sparesKeptFor = sparesKeptFor;
+            return this;
+        }
+
+        public Builder taskTimeout(Duration taskTimeout) {
+            this.taskTimeout = taskTimeout;
+            return this;
+        }
+
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder retryBackoff(Duration retryBackoff) {
+            this.retryBackoff = retryBackoff;
+            return this;
+        }
+
+        public Builder retryBackoffMax(Duration retryBackoffMax) {
+            this.retryBackoffMax = retryBackoffMax;
+            return this;
+        }
+
+        public Builder poisonDeaths(int poisonDeaths) {
+            this.poisonDeaths = poisonDeaths;
+            return this;
+        }
+
+        /** @param pluginLimits plugin id to the host's overrides for that plugin's operations */
+        public Builder pluginLimits(Map<String, RunLimits> pluginLimits) {
+            this.pluginLimits = pluginLimits;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+            return this;
+        }
+
+        public Builder outcomesKept(int outcomesKept) {
+            this.outcomesKept = outcomesKept;
+            return this;
+        }
+
+        public Builder hostId(String hostId) {
+            this.hostId = hostId;
+            return this;
+        }
+
+        public Builder heartbeatTtl(Duration heartbeatTtl) {
+            this.heartbeatTtl = heartbeatTtl;
+            return this;
+        }
+
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        public Builder maxPayloadDepth(int maxPayloadDepth) {
+            this.maxPayloadDepth = maxPayloadDepth;
+            return this;
+        }
+
+        public Builder parkUnknownFor(Duration parkUnknownFor) {
+            this.parkUnknownFor = parkUnknownFor;
+            return this;
+        }
+
+        public Builder pluginTrust(TrustSettings pluginTrust) {
+            this.pluginTrust = pluginTrust;
+            return this;
+        }
+
+        public Builder fetchTimeout(Duration fetchTimeout) {
+            this.fetchTimeout = fetchTimeout;
+            return this;
+        }
+
+        public Builder rescanInterval(Duration rescanInterval) {
+            this.rescanInterval = rescanInterval;
+            return this;
+        }
+
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort;
+            return this;
+        }
+
+        public Builder httpBind(String httpBind) {
+            this.httpBind = httpBind;
+            return this;
         }
     }
 }

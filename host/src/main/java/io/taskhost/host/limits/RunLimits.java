@@ -103,7 +103,8 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
 
     public static String heap(String value) {
         if (!value.matches("\\d+[kKmMgG]?")) {
-            throw new IllegalArgumentException("'" + value + "' is not a heap size; use 256m or 2g as -Xmx takes it");
+            throw new IllegalArgumentException("worker-max-heap must be a heap size as -Xmx takes it, such as 256m or 2g,"
+                    + " not '" + value + "'");
         }
         return value;
     }

@@ -32,7 +32,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class TaskHost {
 
     private static final Logger log = LoggerFactory.getLogger(TaskHost.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
     /** Beyond twice the fetch timeout: the socket timeout and the wait for a pooled connection. */
     private static final Duration STUCK_MARGIN = Duration.ofSeconds(10);
@@ -93,7 +92,7 @@ public final class TaskHost {
             return;
         }
         recoverLeftovers();
-        long backoff = 0;
+        var backoff = new RedisBackoff();
         while (running) {
             watch.enter(FetchLoopWatch.Activity.WAITING_FOR_SLOT);
             try {
@@ -104,23 +103,23 @@ public final class TaskHost {
             watch.enter(FetchLoopWatch.Activity.FETCHING);
             boolean handedOff = false;
             try {
-                if (backoff > 0) {
+                if (backoff.failing()) {
                     putBackOrphans();
                 }
                 if (paused() || !holdsHostIdNow()) {
                     continue;
                 }
                 Optional<TaskEntry> task = queue.fetch();
-                backoff = 0;
+                backoff.succeeded();
                 if (task.isPresent()) {
                     handedOff = handOff(task.get(), System.currentTimeMillis());
                 }
             } catch (JedisException e) {
-                backoff = backoff == 0 ? 500 : Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+                long wait = backoff.afterFailure().toMillis();
                 log.warn("cannot fetch from Redis queue {} ({}); retrying in {} ms", settings.queue(), e.getMessage(),
-                        backoff);
+                        wait);
                 watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
-                if (!pause(backoff)) {
+                if (!pause(wait)) {
                     return;
                 }
             } finally {
@@ -209,7 +208,7 @@ public final class TaskHost {
     }
 
     private void recoverLeftovers() {
-        long backoff = 500;
+        var backoff = new RedisBackoff();
         while (running) {
             watch.enter(FetchLoopWatch.Activity.RECOVERING);
             try {
@@ -220,12 +219,12 @@ public final class TaskHost {
                 }
                 return;
             } catch (JedisException e) {
-                log.warn("cannot reach Redis to recover in-flight tasks ({}); retrying in {} ms", e.getMessage(), backoff);
+                long wait = backoff.afterFailure().toMillis();
+                log.warn("cannot reach Redis to recover in-flight tasks ({}); retrying in {} ms", e.getMessage(), wait);
                 watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
-                if (!pause(backoff)) {
+                if (!pause(wait)) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             }
         }
     }

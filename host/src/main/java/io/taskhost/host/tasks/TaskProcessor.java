@@ -39,7 +39,6 @@ import redis.clients.jedis.exceptions.JedisException;
 final class TaskProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(TaskProcessor.class);
-    private static final Duration RECORD_RETRY_MAX = Duration.ofSeconds(5);
     /** The exit code of a JVM that stopped on {@code -XX:+ExitOnOutOfMemoryError}. */
     private static final int OUT_OF_MEMORY_EXIT = 3;
 
@@ -157,7 +156,7 @@ final class TaskProcessor {
      */
     private void record(TaskEntry task, Disposed disposed) throws InterruptedException {
         OutcomeRecord outcome = disposed.outcome();
-        long backoff = 200;
+        var backoff = new RedisBackoff();
         while (true) {
             try {
                 if (!outcomes.record(processingKey, task.entry(), outcome, disposed.disposition())) {
@@ -175,10 +174,10 @@ final class TaskProcessor {
                 }
                 return;
             } catch (JedisException e) {
+                long wait = backoff.afterFailure().toMillis();
                 log.warn("cannot record the outcome of task {} ({}); retrying in {} ms", MDC.get("taskId"), e.getMessage(),
-                        backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, RECORD_RETRY_MAX.toMillis());
+                        wait);
+                Thread.sleep(wait);
             }
         }
     }

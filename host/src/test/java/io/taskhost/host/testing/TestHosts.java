@@ -7,8 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 
 /** Settings and start-up for hosts under test: real Redis, real worker JVMs, temporary directories. */
@@ -45,17 +44,28 @@ public final class TestHosts {
     }
 
     /**
-     * Settings for a host under test: two slots, short retry backoff, quick rescans, no parking; {@code extra}
-     * are more {@code taskhost run} flags, which win over these.
+     * Settings for a host under test, to change further before {@code build()}: two slots, short retry
+     * backoff, quick rescans, no parking, host id {@code host-<queue>}.
      */
+    public static HostSettings.Builder builder(TestRedis redis, String queue, Path pluginsDir, Path cacheDir) {
+        return HostSettings.builder()
+                .redisUrl(redis.url())
+                .queue(queue)
+                .pluginsDir(pluginsDir)
+                .cacheDir(cacheDir)
+                .workers(2)
+                .taskTimeout(Duration.ofSeconds(60))
+                .shutdownGrace(Duration.ofSeconds(20))
+                .hostId("host-" + queue)
+                .rescanInterval(Duration.ofSeconds(1))
+                .retryBackoff(Duration.ofMillis(200))
+                .retryBackoffMax(Duration.ofSeconds(1))
+                .parkUnknownFor(Duration.ZERO);
+    }
+
+    /** The settings of {@link #builder}, with {@code extra} {@code taskhost run} flags winning over them. */
     public static HostSettings settings(TestRedis redis, String queue, Path pluginsDir, Path cacheDir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--redis", redis.url(), "--queue", queue,
-                "--plugins-dir", pluginsDir.toString(), "--cache-dir", cacheDir.toString(), "--workers", "2",
-                "--task-timeout", "60s", "--shutdown-grace", "20s", "--host-id", "host-" + queue,
-                "--rescan-interval", "1s", "--retry-backoff", "200ms", "--retry-backoff-max", "1s",
-                "--park-unknown-for", "0s"));
-        args.addAll(List.of(extra));
-        return HostOptions.parse(args.toArray(String[]::new));
+        return HostOptions.parse(builder(redis, queue, pluginsDir, cacheDir), extra);
     }
 
     /** A TCP port nobody listens on right now, for a host's --http-port. */
