@@ -31,7 +31,7 @@ final class ConnectionOptions {
     @Option(names = "--redis", paramLabel = "URL", defaultValue = Defaults.REDIS,
             description = "redis://[user:password@]host:port[/db], or rediss://... for TLS; `run` also takes"
                     + " embedded[:PORT], a bundled redis-server (on a free port without PORT). In a password,"
-                    + " percent-encode / @ : # ? % and spaces. Default: " + Defaults.REDIS)
+                    + " percent-encode / @ : # ? %% and spaces. Default: " + Defaults.REDIS)
     String redis;
 
     @Option(names = "--redis-truststore", paramLabel = "FILE",
