@@ -41,7 +41,7 @@ public final class FailureDisposer {
      */
     public Disposed failed(OutcomeRecord outcome, TaskEnvelope envelope, int maxAttempts, boolean unrecoverable,
                            boolean immediately) {
-        RetryPolicy.Decision decision = policy.decide(outcome.cause().code(), unrecoverable, envelope.attempt(),
+        RetryPolicy.Decision decision = policy.decide(outcome.cause(), unrecoverable, envelope.attempt(),
                 envelope.deaths(), maxAttempts, random);
         long now = clock.millis();
         if (decision instanceof RetryPolicy.Retry retry) {
