@@ -15,8 +15,9 @@ import java.util.List;
  * @param status     {@code passed} or {@code failed}
  * @param cause      why it failed; absent when it passed
  * @param reason     one sentence a person can act on; absent when it passed
- * @param disposition what became of the task: {@code completed}, {@code retry_scheduled},
- *                   {@code requeued} (at once, after a lost host) or {@code dead_lettered}
+ * @param disposition what became of the task, a {@link Disposition#code()}: {@code completed},
+ *                   {@code retry_scheduled}, {@code requeued} (at once, after a lost host) or
+ *                   {@code dead_lettered}
  * @param retryAt    for a scheduled retry, epoch millis when it falls due
  * @param quarantined whether it was dead-lettered as poison, for killing its workers again and again
  * @param history    the task's earlier failed attempts, oldest first
@@ -68,11 +69,18 @@ public record OutcomeRecord(
         return PASSED.equals(status);
     }
 
-    /** The same record, with what became of the task. */
-    public OutcomeRecord disposed(String disposition, Long retryAt, Boolean quarantined, String reason) {
-        return new OutcomeRecord(id, status, cause, reason, disposition, retryAt, quarantined, queue, host, taskClass,
-                worker, attempt, history, plugin, javaClass, method, result, error, fetchedAt, startedAt, finishedAt,
-                durationMs, totalMs, pid, exitCode, launch);
+    /**
+     * The same record, with what became of the task: {@code disposition}'s code and, for a
+     * scheduled retry, when it falls due.
+     *
+     * @param quarantined true when it is dead-lettered as poison, else null
+     * @param reason      the record's reason, with why the task was given up appended, if it was
+     */
+    public OutcomeRecord disposed(Disposition disposition, Boolean quarantined, String reason) {
+        Long retryAt = disposition instanceof Disposition.RetryLater retry ? Long.valueOf(retry.dueAt()) : null;
+        return new OutcomeRecord(id, status, cause, reason, disposition.code(), retryAt, quarantined, queue, host,
+                taskClass, worker, attempt, history, plugin, javaClass, method, result, error, fetchedAt, startedAt,
+                finishedAt, durationMs, totalMs, pid, exitCode, launch);
     }
 
     /** The plugin jar that ran the task. */
