@@ -170,12 +170,13 @@ public final class ParkedTasks {
         String taskClass = parsed.map(Payload::taskClass).orElse(null);
         TaskEnvelope envelope = parsed.map(Payload::envelope).orElse(TaskEnvelope.firstRun(entry.payload()));
         String reason = "no plugin provided class \"" + taskClass + "\" within " + parkFor + "; drop a jar that"
-                + " provides it into plugins-dir, then retry the dead letter; not retried: a retry cannot fix"
-                + " unknown_class";
-        return new OutcomeRecord(entry.id(), OutcomeRecord.FAILED, Cause.UNKNOWN_CLASS, reason, deadLetter.code(), null,
-                null, keys.queue(), hostId, taskClass, parsed.map(Payload::worker).orElse(null), envelope.attempt(),
-                envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
-                clock.millis(), null, null, null, null, null);
+                + " provides it into plugins-dir, then retry the dead letter";
+        return OutcomeRecord.builder(entry.id(), keys.queue(), hostId)
+                .task(taskClass, parsed.map(Payload::worker).orElse(null))
+                .attempt(envelope.attempt(), envelope.history())
+                .finishedAt(clock.millis())
+                .failed(Cause.UNKNOWN_CLASS, reason)
+                .disposed(deadLetter, null, reason + "; not retried: a retry cannot fix " + Cause.UNKNOWN_CLASS.code());
     }
 
     static long until(Clock clock, Duration parkFor) {

@@ -258,47 +258,31 @@ final class TaskProcessor {
                     + " start); last output: " + run.outputTail());
         }
 
-        /** When the operation started, or when its worker was spawned if it never reported. */
-        private static Long startedAt(WorkerRun run) {
-            if (run == null) {
-                return null;
-            }
-            return run.report() == null ? run.assignedAt() : run.report().startedAt();
-        }
-
         private OutcomeRecord outcome(Payload payload, TaskEnvelope envelope, Route route, String method, WorkerRun run,
                                       Cause cause, String reason) {
-            WorkerReport report = run == null ? null : run.report();
-            PluginJar plugin = route == null ? null : route.plugin();
             long now = System.currentTimeMillis();
-            return new OutcomeRecord(
-                    id,
-                    cause == null ? OutcomeRecord.PASSED : OutcomeRecord.FAILED,
-                    cause,
-                    Excerpt.of(reason, OutcomeRecord.MAX_REASON_CHARS),
-                    null,
-                    null,
-                    null,
-                    settings.queue(),
-                    settings.hostId(),
-                    payload == null ? null : payload.taskClass(),
-                    payload == null ? null : payload.worker(),
-                    envelope.attempt(),
-                    envelope.history().isEmpty() ? null : envelope.history(),
-                    plugin == null ? null : new OutcomeRecord.PluginRef(plugin.id(), plugin.version(), plugin.sha256(),
-                            plugin.source().getFileName().toString()),
-                    route == null ? null : route.worker().javaClass(),
-                    method,
-                    report == null ? null : report.result(),
-                    report == null ? null : report.error(),
-                    fetchedAt,
-                    startedAt(run),
-                    report == null ? now : report.finishedAt(),
-                    report == null ? null : Long.valueOf(report.finishedAt() - report.startedAt()),
-                    now - fetchedAt,
-                    run == null ? null : run.pid(),
-                    run == null ? null : run.exitCode(),
-                    run == null ? null : run.launch());
+            var record = OutcomeRecord.builder(id, settings.queue(), settings.hostId())
+                    .attempt(envelope.attempt(), envelope.history())
+                    .method(method)
+                    .fetchedAt(fetchedAt)
+                    .finishedAt(now)
+                    .totalMs(now - fetchedAt);
+            if (payload != null) {
+                record.task(payload.taskClass(), payload.worker());
+            }
+            if (route != null) {
+                PluginJar plugin = route.plugin();
+                record.routedTo(new OutcomeRecord.PluginRef(plugin.id(), plugin.version(), plugin.sha256(),
+                        plugin.source().getFileName().toString()), route.worker().javaClass());
+            }
+            if (run != null) {
+                record.process(run.pid(), run.exitCode(), run.launch()).startedAt(run.assignedAt());
+                if (run.report() != null) {
+                    record.reported(run.report());
+                }
+            }
+            return cause == null ? record.passed()
+                    : record.failed(cause, Excerpt.of(reason, OutcomeRecord.MAX_REASON_CHARS));
         }
     }
 }

@@ -62,20 +62,20 @@ class AttemptRecordsTest {
                 + "\"java.lang.IllegalStateException: card declined\",\"disposition\":\"retry_scheduled\",\"retryAt\":"
                 + "\"*\",\"queue\":\"*\",\"host\":\"*\",\"class\":\"Fixtures\",\"worker\":\"fail\",\"attempt\":1,"
                 + "\"plugin\":{\"id\":\"fixtures\",\"version\":\"*\",\"sha256\":\"*\",\"jar\":\"fixtures.jar\"},"
-                + "\"javaClass\":\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_fail\",\"result\":null,\"error\":{\"type\":"
-                + "\"java.lang.IllegalStateException\",\"message\":\"card declined\",\"stackTrace\":\"*\"},\"fetchedAt\":"
-                + "\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\",\"totalMs\":\"*\",\"pid\":\"*\","
-                + "\"launch\":\"*\"}", OutcomeJson.masked(attempts.get(0)));
+                + "\"javaClass\":\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_fail\",\"result\":null,"
+                + "\"error\":{\"type\":\"java.lang.IllegalStateException\",\"message\":\"card declined\","
+                + "\"stackTrace\":\"*\"},\"fetchedAt\":\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\","
+                + "\"totalMs\":\"*\",\"pid\":\"*\",\"launch\":\"*\"}", OutcomeJson.masked(attempts.get(0)));
         assertEquals("{\"id\":\"*\",\"status\":\"failed\",\"cause\":\"exception\",\"reason\":"
                 + "\"java.lang.IllegalStateException: card declined; gave up after 2 attempts\",\"disposition\":"
                 + "\"dead_lettered\",\"queue\":\"*\",\"host\":\"*\",\"class\":\"Fixtures\",\"worker\":\"fail\","
                 + "\"attempt\":2,\"history\":[{\"id\":\"*\",\"attempt\":1,\"cause\":\"exception\",\"reason\":"
                 + "\"java.lang.IllegalStateException: card declined\",\"host\":\"*\",\"at\":\"*\"}],\"plugin\":{\"id\":"
                 + "\"fixtures\",\"version\":\"*\",\"sha256\":\"*\",\"jar\":\"fixtures.jar\"},\"javaClass\":"
-                + "\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_fail\",\"result\":null,\"error\":{\"type\":"
-                + "\"java.lang.IllegalStateException\",\"message\":\"card declined\",\"stackTrace\":\"*\"},\"fetchedAt\":"
-                + "\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\",\"totalMs\":\"*\",\"pid\":\"*\","
-                + "\"launch\":\"*\"}", OutcomeJson.masked(attempts.get(1)));
+                + "\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_fail\",\"result\":null,\"error\":"
+                + "{\"type\":\"java.lang.IllegalStateException\",\"message\":\"card declined\",\"stackTrace\":"
+                + "\"*\"},\"fetchedAt\":\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\",\"totalMs\":"
+                + "\"*\",\"pid\":\"*\",\"launch\":\"*\"}", OutcomeJson.masked(attempts.get(1)));
     }
 
     @Test
@@ -121,7 +121,8 @@ class AttemptRecordsTest {
         String record = OutcomeJson.masked(stored);
         String operations = record.substring(record.indexOf("its operations: ["), record.indexOf("]; not retried") + 1);
         assertEquals("{\"id\":\"*\",\"status\":\"failed\",\"cause\":\"unknown_operation\",\"reason\":"
-                + "\"io.taskhost.examples.fixtures.Fixtures in fixtures@" + version + " has no operation _task_no_such_operation; "
+                + "\"io.taskhost.examples.fixtures.Fixtures in fixtures@" + version + " has no operation"
+                + " _task_no_such_operation; "
                 + operations + "; not retried: a retry cannot fix unknown_operation\",\"disposition\":\"dead_lettered\","
                 + "\"queue\":\"*\",\"host\":\"*\",\"class\":\"Fixtures\",\"worker\":\"no_such_operation\",\"attempt\":1,"
                 + "\"plugin\":{\"id\":\"fixtures\",\"version\":\"*\",\"sha256\":\"*\",\"jar\":\"fixtures.jar\"},"
