@@ -1,7 +1,9 @@
 package io.taskhost.host.outcomes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskhost.worker.WorkerEnd;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -41,5 +43,15 @@ class CauseTest {
         }
         assertEquals(Optional.empty(), Cause.ofCode("worker_vanished"));
         assertEquals(Optional.empty(), Cause.ofCode(null));
+    }
+
+    @Test
+    void everyWayAWorkerEndsWithoutAReportIsACause() {
+        for (WorkerEnd.Kind kind : WorkerEnd.Kind.values()) {
+            assertTrue(Cause.ofCode(kind.code()).isPresent(), kind.code());
+        }
+        assertEquals(Set.of("timeout", "out_of_memory", "worker_killed", "worker_exit"),
+                Arrays.stream(WorkerEnd.Kind.values()).map(WorkerEnd.Kind::code)
+                        .filter(code -> Cause.ofCode(code).orElseThrow().death()).collect(Collectors.toSet()));
     }
 }
