@@ -114,8 +114,8 @@ public final class OutcomeLog {
         }
         Object written = redis.eval(RECORD, keyList,
                 List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
-                        bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt), bytes(deadId),
-                        parkedMember));
+                        bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt),
+                        bytes(deadId), parkedMember));
         return Long.valueOf(1).equals(written);
     }
 

@@ -190,7 +190,10 @@ public record OutcomeRecord(
             return this;
         }
 
-        /** What the worker reported: its result or error, and the operation's own start, end and duration. */
+        /**
+         * What the worker reported: its result or error, and the operation's own start, end and
+         * duration, which replace the host's view of when it started and ended.
+         */
         public Builder reported(WorkerReport report) {
             this.result = report.result();
             this.error = report.error();

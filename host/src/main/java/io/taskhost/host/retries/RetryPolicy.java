@@ -35,7 +35,7 @@ public record RetryPolicy(Duration backoff, Duration maxBackoff, int poisonDeath
     public Decision decide(Cause cause, boolean unrecoverable, int attempt, int deathsBefore, int maxAttempts,
                            DoubleSupplier random) {
         if (!cause.retryable()) {
-            return new GiveUp("not retried: a retry cannot fix " + cause.code(), false);
+            return cannotBeRetried(cause);
         }
         if (unrecoverable) {
             return new GiveUp("not retried: the operation threw UnrecoverableTaskException", false);
@@ -48,6 +48,14 @@ public record RetryPolicy(Duration backoff, Duration maxBackoff, int poisonDeath
             return new GiveUp("gave up after " + attempt + " attempt" + (attempt == 1 ? "" : "s"), false);
         }
         return new Retry(delay(attempt, random));
+    }
+
+    /** The verdict for a failure whose {@code cause} a retry cannot fix, whoever decides it. */
+    public static GiveUp cannotBeRetried(Cause cause) {
+        if (cause.retryable()) {
+            throw new IllegalArgumentException("a retry can fix " + cause.code());
+        }
+        return new GiveUp("not retried: a retry cannot fix " + cause.code(), false);
     }
 
     Duration delay(int attempt, DoubleSupplier random) {

@@ -10,6 +10,7 @@ import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.TaskEntry;
+import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.payload.TaskEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -176,7 +177,7 @@ public final class ParkedTasks {
                 .attempt(envelope.attempt(), envelope.history())
                 .finishedAt(clock.millis())
                 .failed(Cause.UNKNOWN_CLASS, reason)
-                .disposed(deadLetter, null, reason + "; not retried: a retry cannot fix " + Cause.UNKNOWN_CLASS.code());
+                .disposed(deadLetter, null, reason + "; " + RetryPolicy.cannotBeRetried(Cause.UNKNOWN_CLASS).why());
     }
 
     static long until(Clock clock, Duration parkFor) {
