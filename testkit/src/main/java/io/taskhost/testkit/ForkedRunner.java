@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.worker.OutputLine;
 import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.TaskAssignment;
+import io.taskhost.worker.WorkerEnd;
 import io.taskhost.worker.WorkerProcess;
 import io.taskhost.worker.WorkerProtocol;
 import io.taskhost.worker.WorkerReport;
@@ -35,7 +36,6 @@ import java.util.stream.Collectors;
  */
 final class ForkedRunner implements TaskRunner {
 
-    private static final int OUT_OF_MEMORY_EXIT = 3;
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
     private static final int REASON_TAIL_LINES = 20;
@@ -109,12 +109,7 @@ final class ForkedRunner implements TaskRunner {
 
     private TaskOutcome outcome(TaskAssignment task, Routes.Operation operation, String marker, OutputLine reportLine,
                                 boolean exited, int exitCode, List<String> output) {
-        if (reportLine != null && reportLine.cut()) {
-            return Reports.failed(task, "report_too_large", "the worker's report was " + reportLine.bytes()
-                    + " bytes, above the " + WorkerProtocol.MAX_REPORT_BYTES + " bytes the host reads; return a"
-                    + " reference to a result that large, stored elsewhere", output);
-        }
-        if (reportLine != null) {
+        if (reportLine != null && !reportLine.cut()) {
             String reportJson = WorkerProtocol.reportJson(marker, reportLine.text()).orElseThrow();
             try {
                 return Reports.outcome(task, mapper.readValue(reportJson, WorkerReport.class), output);
@@ -124,20 +119,9 @@ final class ForkedRunner implements TaskRunner {
             }
         }
         List<String> tail = output.subList(Math.max(0, output.size() - REASON_TAIL_LINES), output.size());
-        if (!exited) {
-            return Reports.failed(task, "timeout", "ran past its limit of " + operation.timeout()
-                    + "; the worker and its child processes were killed", output);
-        }
-        if (exitCode == OUT_OF_MEMORY_EXIT && tail.stream().anyMatch(line -> line.contains("OutOfMemoryError"))) {
-            return Reports.failed(task, "out_of_memory", "the worker JVM ran out of memory with -Xmx"
-                    + operation.maxHeap() + "; raise it with @TaskOptions(maxHeap); last output: " + tail, output);
-        }
-        if (exitCode > 128) {
-            return Reports.failed(task, "worker_killed", "the worker JVM was killed by signal " + (exitCode - 128)
-                    + " before it reported; last output: " + tail, output);
-        }
-        return Reports.failed(task, "worker_exit", "the worker JVM exited with code " + exitCode + " before it"
-                + " reported (System.exit in the operation, or a JVM that could not start); last output: " + tail, output);
+        WorkerEnd end = WorkerEnd.of(reportLine == null ? null : reportLine.bytes(), !exited, operation.timeout(),
+                exitCode, tail, operation.maxHeap());
+        return Reports.failed(task, end.kind().code(), end.reason(), output);
     }
 
     private void writeTask(OutputStream stdin, TaskAssignment task) {

@@ -21,8 +21,8 @@ import org.opentest4j.AssertionFailedError;
  * @param worker        the {@code worker} the task named
  * @param cause         {@code null} when the task passed; else the host's cause code: {@code exception},
  *                      {@code unknown_class}, {@code unknown_operation}, {@code timeout},
- *                      {@code out_of_memory}, {@code worker_killed}, {@code worker_exit} or
- *                      {@code launch_failed}
+ *                      {@code out_of_memory}, {@code worker_killed}, {@code worker_exit},
+ *                      {@code report_too_large} or {@code launch_failed}
  * @param reason        {@code null} when the task passed; else a sentence saying what went wrong
  * @param result        the operation's return value as JSON; {@code null} for {@code void}, a
  *                      {@code null} return and failures

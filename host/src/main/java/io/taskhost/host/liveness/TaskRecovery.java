@@ -98,9 +98,10 @@ public final class TaskRecovery {
 
     private OutcomeRecord outcome(String id, Cause cause, String reason, String taskClass, String worker,
                                   TaskEnvelope envelope) {
-        return new OutcomeRecord(id, OutcomeRecord.FAILED, cause, reason, null, null, null,
-                keys.queue(), recoveringHostId, taskClass, worker, envelope.attempt(),
-                envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
-                System.currentTimeMillis(), null, null, null, null, null);
+        return OutcomeRecord.builder(id, keys.queue(), recoveringHostId)
+                .task(taskClass, worker)
+                .attempt(envelope.attempt(), envelope.history())
+                .finishedAt(System.currentTimeMillis())
+                .failed(cause, reason);
     }
 }

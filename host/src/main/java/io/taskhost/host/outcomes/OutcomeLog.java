@@ -25,8 +25,8 @@ public final class OutcomeLog {
               removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
             end
             if removed == 0 then return 0 end
-            local kind = ARGV[5]
-            if kind == 'park' then
+            local disposition = ARGV[5]
+            if disposition == 'parked' then
               redis.call('ZADD', KEYS[9], ARGV[7], ARGV[6])
               redis.call('ZADD', KEYS[10], ARGV[7], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'parked', 1)
@@ -36,13 +36,13 @@ public final class OutcomeLog {
             redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
             redis.call('HINCRBY', KEYS[3], 'processed', 1)
             redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
-            if kind == 'retry' then
+            if disposition == 'retry_scheduled' then
               redis.call('ZADD', KEYS[7], ARGV[7], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'retried', 1)
-            elseif kind == 'requeue' then
+            elseif disposition == 'requeued' then
               redis.call('RPUSH', KEYS[8], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'retried', 1)
-            elseif kind == 'dead' then
+            elseif disposition == 'dead_lettered' then
               redis.call('LPUSH', KEYS[4], ARGV[8])
               redis.call('HSET', KEYS[5], ARGV[8], ARGV[2])
               redis.call('HSET', KEYS[6], ARGV[8], ARGV[6])
@@ -89,29 +89,22 @@ public final class OutcomeLog {
 
     private boolean record(String sourceKey, byte[] parkedMember, String taskClass, byte[] payload,
                            OutcomeRecord outcome, Disposition disposition) {
-        String kind;
         byte[] next = NOTHING;
         String dueAt = "";
         String deadId = "";
         String indexedClass = taskClass;
         if (disposition instanceof Disposition.RetryLater retry) {
-            kind = "retry";
             next = retry.nextPayload();
             dueAt = Long.toString(retry.dueAt());
         } else if (disposition instanceof Disposition.Requeue requeue) {
-            kind = "requeue";
             next = requeue.nextPayload();
         } else if (disposition instanceof Disposition.DeadLetter dead) {
-            kind = "dead";
             next = dead.originalPayload();
             deadId = outcome.id();
         } else if (disposition instanceof Disposition.Park park) {
-            kind = "park";
             next = park.member();
             dueAt = Long.toString(park.until());
             indexedClass = park.taskClass();
-        } else {
-            kind = "completed";
         }
         List<byte[]> keyList = new ArrayList<>(List.of(bytes(sourceKey), bytes(keys.outcomes()), bytes(keys.stats()),
                 bytes(keys.dead()), bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
@@ -121,8 +114,8 @@ public final class OutcomeLog {
         }
         Object written = redis.eval(RECORD, keyList,
                 List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
-                        bytes(outcome == null ? "" : outcome.status()), bytes(kind), next, bytes(dueAt), bytes(deadId),
-                        parkedMember));
+                        bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt),
+                        bytes(deadId), parkedMember));
         return Long.valueOf(1).equals(written);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.outcomes.Cause;
 import io.taskhost.host.outcomes.PastAttempt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,9 +25,6 @@ public final class TaskEnvelope {
     public static final String FIELD = "_taskhost";
 
     private static final Set<String> HISTORY_FIELDS = Set.of("id", "attempt", "cause", "reason", "host", "at");
-
-    /** Causes that mean the task's process died rather than failed: they count towards poison. */
-    public static final Set<String> DEATHS = Set.of("worker_exit", "worker_killed", "out_of_memory", "timeout", "host_lost");
 
     private final byte[] original;
     private final int attempt;
@@ -143,9 +141,14 @@ public final class TaskEnvelope {
         return history;
     }
 
-    /** How many earlier runs died (worker exit, kill, timeout, lost host) rather than failed. */
+    /**
+     * How many earlier runs died ({@link Cause#death()}) rather than failed; a cause this version
+     * does not know is not counted.
+     */
     public int deaths() {
-        return (int) history.stream().filter(past -> DEATHS.contains(past.cause())).count();
+        return (int) history.stream()
+                .filter(past -> Cause.ofCode(past.cause()).map(Cause::death).orElse(false))
+                .count();
     }
 
     /** The payload for the next attempt: the producer's bytes plus the history, {@code failed} included. */

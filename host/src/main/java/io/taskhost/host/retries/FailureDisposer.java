@@ -32,7 +32,7 @@ public final class FailureDisposer {
     }
 
     public static Disposed completed(OutcomeRecord passed) {
-        return new Disposed(passed.disposed("completed", null, null, passed.reason()), new Disposition.Completed());
+        return disposed(passed, new Disposition.Completed(), null, passed.reason());
     }
 
     /**
@@ -41,7 +41,7 @@ public final class FailureDisposer {
      */
     public Disposed failed(OutcomeRecord outcome, TaskEnvelope envelope, int maxAttempts, boolean unrecoverable,
                            boolean immediately) {
-        RetryPolicy.Decision decision = policy.decide(outcome.cause().code(), unrecoverable, envelope.attempt(),
+        RetryPolicy.Decision decision = policy.decide(outcome.cause(), unrecoverable, envelope.attempt(),
                 envelope.deaths(), maxAttempts, random);
         long now = clock.millis();
         if (decision instanceof RetryPolicy.Retry retry) {
@@ -53,13 +53,9 @@ public final class FailureDisposer {
                         + " payload would be " + next.length + " bytes, above max-payload-bytes (" + maxPayloadBytes
                         + "), and the retry would fail unread");
             }
-            if (immediately) {
-                return new Disposed(outcome.disposed("requeued", null, null, outcome.reason()),
-                        new Disposition.Requeue(next));
-            }
-            long dueAt = now + retry.delay().toMillis();
-            return new Disposed(outcome.disposed("retry_scheduled", dueAt, null, outcome.reason()),
-                    new Disposition.RetryLater(next, dueAt));
+            Disposition again = immediately ? new Disposition.Requeue(next)
+                    : new Disposition.RetryLater(next, now + retry.delay().toMillis());
+            return disposed(outcome, again, null, outcome.reason());
         }
         var giveUp = (RetryPolicy.GiveUp) decision;
         return deadLettered(outcome, envelope, giveUp.quarantined() ? Boolean.TRUE : null, giveUp.why());
@@ -67,7 +63,12 @@ public final class FailureDisposer {
 
     private static Disposed deadLettered(OutcomeRecord outcome, TaskEnvelope envelope, Boolean quarantined,
                                          String why) {
-        return new Disposed(outcome.disposed("dead_lettered", null, quarantined, outcome.reason() + "; " + why),
-                new Disposition.DeadLetter(envelope.original()));
+        return disposed(outcome, new Disposition.DeadLetter(envelope.original()), quarantined,
+                outcome.reason() + "; " + why);
+    }
+
+    private static Disposed disposed(OutcomeRecord outcome, Disposition disposition, Boolean quarantined,
+                                     String reason) {
+        return new Disposed(outcome.disposed(disposition, quarantined, reason), disposition);
     }
 }

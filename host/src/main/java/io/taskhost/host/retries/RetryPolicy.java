@@ -1,8 +1,7 @@
 package io.taskhost.host.retries;
 
-import io.taskhost.host.payload.TaskEnvelope;
+import io.taskhost.host.outcomes.Cause;
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -11,14 +10,10 @@ import java.util.function.DoubleSupplier;
  * all of {@code min(maxBackoff, backoff * 2^(n-1))}, so retries of many tasks that failed together
  * spread out instead of returning in a herd.
  *
- * @param poisonDeaths after this many runs that died (worker exit or kill, timeout, lost host),
+ * @param poisonDeaths after this many runs that died ({@link Cause#death()}),
  *                     the task is quarantined in the dead letters even if attempts remain
  */
 public record RetryPolicy(Duration backoff, Duration maxBackoff, int poisonDeaths) {
-
-    /** Causes a retry cannot fix: the payload, the routing or the result's size is wrong, not the moment. */
-    private static final Set<String> NEVER_RETRY = Set.of("bad_payload", "unknown_class", "unknown_operation",
-            "host_error", "report_too_large");
 
     /** The verdict for one failed attempt. */
     public sealed interface Decision {
@@ -37,15 +32,15 @@ public record RetryPolicy(Duration backoff, Duration maxBackoff, int poisonDeath
      * @param deathsBefore  how many earlier attempts died
      * @param unrecoverable the operation threw {@code UnrecoverableTaskException}
      */
-    public Decision decide(String cause, boolean unrecoverable, int attempt, int deathsBefore, int maxAttempts,
+    public Decision decide(Cause cause, boolean unrecoverable, int attempt, int deathsBefore, int maxAttempts,
                            DoubleSupplier random) {
-        if (NEVER_RETRY.contains(cause)) {
-            return new GiveUp("not retried: a retry cannot fix " + cause, false);
+        if (!cause.retryable()) {
+            return cannotBeRetried(cause);
         }
         if (unrecoverable) {
             return new GiveUp("not retried: the operation threw UnrecoverableTaskException", false);
         }
-        int deaths = deathsBefore + (TaskEnvelope.DEATHS.contains(cause) ? 1 : 0);
+        int deaths = deathsBefore + (cause.death() ? 1 : 0);
         if (deaths >= poisonDeaths) {
             return new GiveUp("quarantined as poison: its runs died " + deaths + " times", true);
         }
@@ -53,6 +48,14 @@ public record RetryPolicy(Duration backoff, Duration maxBackoff, int poisonDeath
             return new GiveUp("gave up after " + attempt + " attempt" + (attempt == 1 ? "" : "s"), false);
         }
         return new Retry(delay(attempt, random));
+    }
+
+    /** The verdict for a failure whose {@code cause} a retry cannot fix, whoever decides it. */
+    public static GiveUp cannotBeRetried(Cause cause) {
+        if (cause.retryable()) {
+            throw new IllegalArgumentException("a retry can fix " + cause.code());
+        }
+        return new GiveUp("not retried: a retry cannot fix " + cause.code(), false);
     }
 
     Duration delay(int attempt, DoubleSupplier random) {

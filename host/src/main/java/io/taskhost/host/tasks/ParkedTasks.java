@@ -10,6 +10,7 @@ import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.TaskEntry;
+import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.payload.TaskEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -118,11 +119,12 @@ public final class ParkedTasks {
         for (byte[] member : due) {
             TaskEntry entry = TaskEntry.read(member);
             Optional<Payload> parsed = parse(entry.payload());
-            OutcomeRecord outcome = expired(entry, parsed);
+            var deadLetter = new Disposition.DeadLetter(TaskEnvelope.read(entry.payload(), parser.mapper()).original());
+            OutcomeRecord outcome = expired(entry, parsed, deadLetter);
             if (outcomes.recordParked(member, parsed.map(Payload::taskClass).orElse(null), entry.payload(), outcome,
-                    new Disposition.DeadLetter(TaskEnvelope.read(entry.payload(), parser.mapper()).original()))) {
-                log.warn("task {} {}.{} failed: unknown_class: {}", outcome.id(), outcome.taskClass(),
-                        outcome.worker(), outcome.reason());
+                    deadLetter)) {
+                log.warn("task {} {}.{} failed: {}: {}", outcome.id(), outcome.taskClass(), outcome.worker(),
+                        outcome.cause().code(), outcome.reason());
             }
         }
     }
@@ -165,16 +167,17 @@ public final class ParkedTasks {
         }
     }
 
-    private OutcomeRecord expired(TaskEntry entry, Optional<Payload> parsed) {
+    private OutcomeRecord expired(TaskEntry entry, Optional<Payload> parsed, Disposition.DeadLetter deadLetter) {
         String taskClass = parsed.map(Payload::taskClass).orElse(null);
         TaskEnvelope envelope = parsed.map(Payload::envelope).orElse(TaskEnvelope.firstRun(entry.payload()));
         String reason = "no plugin provided class \"" + taskClass + "\" within " + parkFor + "; drop a jar that"
-                + " provides it into plugins-dir, then retry the dead letter; not retried: a retry cannot fix"
-                + " unknown_class";
-        return new OutcomeRecord(entry.id(), OutcomeRecord.FAILED, Cause.UNKNOWN_CLASS, reason, "dead_lettered", null,
-                null, keys.queue(), hostId, taskClass, parsed.map(Payload::worker).orElse(null), envelope.attempt(),
-                envelope.history().isEmpty() ? null : envelope.history(), null, null, null, null, null, null, null,
-                clock.millis(), null, null, null, null, null);
+                + " provides it into plugins-dir, then retry the dead letter";
+        return OutcomeRecord.builder(entry.id(), keys.queue(), hostId)
+                .task(taskClass, parsed.map(Payload::worker).orElse(null))
+                .attempt(envelope.attempt(), envelope.history())
+                .finishedAt(clock.millis())
+                .failed(Cause.UNKNOWN_CLASS, reason)
+                .disposed(deadLetter, null, reason + "; " + RetryPolicy.cannotBeRetried(Cause.UNKNOWN_CLASS).why());
     }
 
     static long until(Clock clock, Duration parkFor) {

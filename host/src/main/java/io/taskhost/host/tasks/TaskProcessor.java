@@ -22,7 +22,7 @@ import io.taskhost.host.retries.FailureDisposer.Disposed;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.payload.TaskEnvelope;
 import io.taskhost.worker.TaskAssignment;
-import io.taskhost.worker.WorkerProtocol;
+import io.taskhost.worker.WorkerEnd;
 import io.taskhost.worker.WorkerReport;
 import java.io.IOException;
 import java.time.Clock;
@@ -39,8 +39,6 @@ import redis.clients.jedis.exceptions.JedisException;
 final class TaskProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(TaskProcessor.class);
-    /** The exit code of a JVM that stopped on {@code -XX:+ExitOnOutOfMemoryError}. */
-    private static final int OUT_OF_MEMORY_EXIT = 3;
 
     private final TaskSettings settings;
     private final PayloadParser parser;
@@ -142,7 +140,7 @@ final class TaskProcessor {
             metrics.workerStarted(route.plugin().id(),
                     Duration.ofMillis(Math.max(0, run.report().startedAt() - run.assignedAt())));
         }
-        OutcomeRecord outcome = attempt.ran(payload, route, operation.method(), run, limits.timeout());
+        OutcomeRecord outcome = attempt.ran(payload, route, operation.method(), run, limits);
         if (outcome.passed()) {
             return FailureDisposer.completed(outcome);
         }
@@ -226,78 +224,48 @@ final class TaskProcessor {
             return outcome(payload, envelope, route, null, null, cause, reason);
         }
 
-        OutcomeRecord ran(Payload payload, Route route, String method, WorkerRun run, Duration timeout) {
+        OutcomeRecord ran(Payload payload, Route route, String method, WorkerRun run, RunLimits limits) {
             WorkerReport report = run.report();
             TaskEnvelope envelope = payload.envelope();
             if (report != null) {
                 return outcome(payload, envelope, route, method, run, report.passed() ? null : Cause.EXCEPTION,
                         report.passed() ? null : report.error().type() + ": " + report.error().message());
             }
-            if (run.reportTooLarge()) {
-                return outcome(payload, envelope, route, method, run, Cause.REPORT_TOO_LARGE, "the worker's report was "
-                        + run.reportBytes() + " bytes, above the " + WorkerProtocol.MAX_REPORT_BYTES + " bytes the host"
-                        + " reads; return a reference to a result that large, stored elsewhere");
-            }
-            if (run.timedOut()) {
-                return outcome(payload, envelope, route, method, run, Cause.TIMEOUT, "ran past its limit of " + timeout
-                        + "; the worker and its child processes were killed");
-            }
-            if (run.exitCode() == OUT_OF_MEMORY_EXIT
-                    && run.outputTail().stream().anyMatch(line -> line.contains("OutOfMemoryError"))) {
-                return outcome(payload, envelope, route, method, run, Cause.OUT_OF_MEMORY, "the worker JVM ran out of"
-                        + " memory; raise its heap with @TaskOptions(maxHeap) or plugin.<id>.worker-max-heap; last"
-                        + " output: " + run.outputTail());
-            }
-            if (run.exitCode() > 128) {
-                return outcome(payload, envelope, route, method, run, Cause.WORKER_KILLED, "the worker JVM was killed by"
-                        + " signal " + (run.exitCode() - 128) + " before it reported; last output: " + run.outputTail());
-            }
-            return outcome(payload, envelope, route, method, run, Cause.WORKER_EXIT, "the worker JVM exited with code "
-                    + run.exitCode() + " before it reported (System.exit in the operation, or a JVM that could not"
-                    + " start); last output: " + run.outputTail());
+            WorkerEnd end = WorkerEnd.of(run.reportBytes(), run.timedOut(), limits.timeout(), run.exitCode(),
+                    run.outputTail(), limits.maxHeap());
+            return outcome(payload, envelope, route, method, run, cause(end), end.reason());
         }
 
-        /** When the operation started, or when its worker was spawned if it never reported. */
-        private static Long startedAt(WorkerRun run) {
-            if (run == null) {
-                return null;
-            }
-            return run.report() == null ? run.assignedAt() : run.report().startedAt();
+        private static Cause cause(WorkerEnd end) {
+            return Cause.ofCode(end.kind().code()).orElseThrow(
+                    () -> new IllegalStateException("a worker's end has no cause: " + end.kind()));
         }
 
         private OutcomeRecord outcome(Payload payload, TaskEnvelope envelope, Route route, String method, WorkerRun run,
                                       Cause cause, String reason) {
-            WorkerReport report = run == null ? null : run.report();
-            PluginJar plugin = route == null ? null : route.plugin();
             long now = System.currentTimeMillis();
-            return new OutcomeRecord(
-                    id,
-                    cause == null ? OutcomeRecord.PASSED : OutcomeRecord.FAILED,
-                    cause,
-                    Excerpt.of(reason, OutcomeRecord.MAX_REASON_CHARS),
-                    null,
-                    null,
-                    null,
-                    settings.queue(),
-                    settings.hostId(),
-                    payload == null ? null : payload.taskClass(),
-                    payload == null ? null : payload.worker(),
-                    envelope.attempt(),
-                    envelope.history().isEmpty() ? null : envelope.history(),
-                    plugin == null ? null : new OutcomeRecord.PluginRef(plugin.id(), plugin.version(), plugin.sha256(),
-                            plugin.source().getFileName().toString()),
-                    route == null ? null : route.worker().javaClass(),
-                    method,
-                    report == null ? null : report.result(),
-                    report == null ? null : report.error(),
-                    fetchedAt,
-                    startedAt(run),
-                    report == null ? now : report.finishedAt(),
-                    report == null ? null : Long.valueOf(report.finishedAt() - report.startedAt()),
-                    now - fetchedAt,
-                    run == null ? null : run.pid(),
-                    run == null ? null : run.exitCode(),
-                    run == null ? null : run.launch());
+            var record = OutcomeRecord.builder(id, settings.queue(), settings.hostId())
+                    .attempt(envelope.attempt(), envelope.history())
+                    .method(method)
+                    .fetchedAt(fetchedAt)
+                    .finishedAt(now)
+                    .totalMs(now - fetchedAt);
+            if (payload != null) {
+                record.task(payload.taskClass(), payload.worker());
+            }
+            if (route != null) {
+                PluginJar plugin = route.plugin();
+                record.routedTo(new OutcomeRecord.PluginRef(plugin.id(), plugin.version(), plugin.sha256(),
+                        plugin.source().getFileName().toString()), route.worker().javaClass());
+            }
+            if (run != null) {
+                record.process(run.pid(), run.exitCode(), run.launch()).startedAt(run.assignedAt());
+                if (run.report() != null) {
+                    record.reported(run.report());
+                }
+            }
+            return cause == null ? record.passed()
+                    : record.failed(cause, Excerpt.of(reason, OutcomeRecord.MAX_REASON_CHARS));
         }
     }
 }

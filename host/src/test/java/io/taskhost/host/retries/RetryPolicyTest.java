@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskhost.host.outcomes.Cause;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,27 +25,29 @@ class RetryPolicyTest {
 
     @Test
     void anExceptionIsRetriedUntilTheAttemptsRunOut() {
-        assertInstanceOf(RetryPolicy.Retry.class, policy.decide("exception", false, 4, 0, 5, () -> 0.5));
-        var giveUp = assertInstanceOf(RetryPolicy.GiveUp.class, policy.decide("exception", false, 5, 0, 5, () -> 0.5));
+        assertInstanceOf(RetryPolicy.Retry.class, policy.decide(Cause.EXCEPTION, false, 4, 0, 5, () -> 0.5));
+        var giveUp = assertInstanceOf(RetryPolicy.GiveUp.class,
+                policy.decide(Cause.EXCEPTION, false, 5, 0, 5, () -> 0.5));
         assertEquals("gave up after 5 attempts", giveUp.why());
         assertFalse(giveUp.quarantined());
     }
 
     @Test
     void badInputAndUnrecoverableFailuresAreNeverRetried() {
-        for (String cause : new String[] {"bad_payload", "unknown_class", "unknown_operation", "host_error"}) {
-            assertInstanceOf(RetryPolicy.GiveUp.class, policy.decide(cause, false, 1, 0, 5, () -> 0.5), cause);
+        for (Cause cause : new Cause[] {Cause.BAD_PAYLOAD, Cause.UNKNOWN_CLASS, Cause.UNKNOWN_OPERATION,
+                Cause.HOST_ERROR}) {
+            assertInstanceOf(RetryPolicy.GiveUp.class, policy.decide(cause, false, 1, 0, 5, () -> 0.5), cause.code());
         }
-        assertInstanceOf(RetryPolicy.GiveUp.class, policy.decide("exception", true, 1, 0, 5, () -> 0.5));
+        assertInstanceOf(RetryPolicy.GiveUp.class, policy.decide(Cause.EXCEPTION, true, 1, 0, 5, () -> 0.5));
     }
 
     @Test
     void theThirdDeathQuarantinesEvenWithAttemptsLeft() {
-        assertInstanceOf(RetryPolicy.Retry.class, policy.decide("worker_killed", false, 2, 1, 10, () -> 0.5));
+        assertInstanceOf(RetryPolicy.Retry.class, policy.decide(Cause.WORKER_KILLED, false, 2, 1, 10, () -> 0.5));
         var poison = assertInstanceOf(RetryPolicy.GiveUp.class,
-                policy.decide("timeout", false, 3, 2, 10, () -> 0.5));
+                policy.decide(Cause.TIMEOUT, false, 3, 2, 10, () -> 0.5));
         assertTrue(poison.quarantined());
-        assertInstanceOf(RetryPolicy.Retry.class, policy.decide("exception", false, 3, 2, 10, () -> 0.5),
+        assertInstanceOf(RetryPolicy.Retry.class, policy.decide(Cause.EXCEPTION, false, 3, 2, 10, () -> 0.5),
                 "an ordinary exception is not a death");
     }
 }

@@ -1,0 +1,28 @@
+package io.taskhost.host.plugins;
+
+import io.taskhost.host.limits.RunLimits;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/** Routing tables for tests of what consumes routes, without jars or a catalog. */
+public final class TestRoutes {
+
+    private TestRoutes() {
+    }
+
+    /** A table in which each of {@code taskClasses} routes to a plugin of its own with one operation, {@code run}. */
+    public static RoutingTable providing(String... taskClasses) {
+        List<PluginJar> jars = new ArrayList<>();
+        for (String taskClass : taskClasses) {
+            var operations = new TreeMap<String, WorkerClass.Operation>();
+            operations.put("run", new WorkerClass.Operation("_task_run", RunLimits.NONE));
+            String id = taskClass.toLowerCase(Locale.ROOT);
+            jars.add(new PluginJar(id, "1.0.0", "sha-" + id, Path.of(id + ".jar"), Path.of("/cache/" + id + ".jar"),
+                    List.of(new WorkerClass("test." + taskClass, List.of(taskClass), operations))));
+        }
+        return RoutingTable.of(jars, conflict -> { });
+    }
+}
