@@ -94,9 +94,9 @@ static <T> T eventually(long seconds, String what, Closure<T> valueOrNull) {
 
 Path project = (context.projectDir as File).toPath()   // bound by the archetype plugin
 Path checkout = project.resolve("../../../../../../..").normalize()   // archetype/target/test-classes/projects/<it>/project/<artifactId>
-Path distribution = checkout.resolve("host/target/taskhost/bin/taskhost")
+Path distribution = checkout.resolve("distribution/target/taskhost/bin/taskhost")
 Path testRepository = checkout.resolve("archetype/target/it-repo")
-assert Files.isExecutable(distribution) : "the host's distribution is built before the archetype: ${distribution}"
+assert Files.isExecutable(distribution) : "the distribution is built before the archetype: ${distribution}"
 
 // Edit: an operation, and its test, as the README shows them.
 Path source = project.resolve("src/main/java/com/example/mail/Mailer.java")

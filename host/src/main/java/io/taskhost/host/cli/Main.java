@@ -2,15 +2,15 @@ package io.taskhost.host.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.taskhost.host.bench.BenchCommand;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bin/taskhost}: the command line of taskhost. */
+/** {@code bin/taskhost}: the command line of taskhost, with the {@link ContributedCommand}s on the class path. */
 @Command(name = "taskhost", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the tasks of a Redis list, each in a fresh JVM, from hot-loaded PF4J plugin jars.",
         subcommands = {RunCommand.class, StatusCommand.class, EnqueueCommand.class, PauseCommands.Pause.class,
-                PauseCommands.Resume.class, PluginsCommand.class, FailedCommand.class, BenchCommand.class})
+                PauseCommands.Resume.class, PluginsCommand.class, FailedCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -27,6 +27,10 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine(String[] args) {
         var commandLine = new CommandLine(new Main());
+        // Before the converter and the defaults, which picocli gives only to the subcommands it has by then.
+        for (ContributedCommand contributed : ServiceLoader.load(ContributedCommand.class, Main.class.getClassLoader())) {
+            commandLine.addSubcommand(contributed);
+        }
         commandLine.registerConverter(java.time.Duration.class, new DurationConverter());
         commandLine.setDefaultValueProvider(SettingsDefaults.load(System.getenv(), configFile(args)));
         return commandLine;

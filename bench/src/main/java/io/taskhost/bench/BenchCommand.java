@@ -1,8 +1,9 @@
-package io.taskhost.host.bench;
+package io.taskhost.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.Host;
+import io.taskhost.host.cli.ContributedCommand;
 import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.cli.TemporaryDirectory;
 import io.taskhost.host.config.Defaults;
@@ -45,10 +46,13 @@ import redis.clients.jedis.RedisClient;
  * reports throughput and enqueue-to-start latency for each beside the floor, a bare start of
  * the worker JVM with the same classpath and options, measured in the same run. It also
  * reports the host's CPU use while it waits on an empty queue.
+ *
+ * <p>It lives in a module of its own, so the host's jar holds no benchmark; the distribution ships
+ * both, and {@code taskhost} finds this command as a {@link ContributedCommand}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure tasks/s and enqueue-to-start latency per launch mode, the bare-JVM floor and idle CPU.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, ContributedCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String NOOP = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}";
