@@ -47,7 +47,8 @@ class TarballIT {
         Path home = unpack();
         assertTrue(Files.isExecutable(home.resolve("bin/taskhost")), "bin/taskhost is executable");
         for (String file : List.of("conf/taskhost.properties", "conf/logback.xml", "conf/logback-json.xml",
-                "systemd/taskhost.service", "README.md")) {
+                "systemd/taskhost.service", "README.md", "docs/guarantees.md", "docs/operators.md",
+                "docs/configuration.md")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file);
         }
         try (Stream<Path> plugins = Files.list(home.resolve("plugins")); Stream<Path> lib = Files.list(home.resolve("lib"))) {
