@@ -53,7 +53,7 @@ class LostRepliesTest {
                             return "first";
                         } catch (FileAlreadyExistsException e) {
                             while (!Files.exists(dir.resolve("release"))) {
-                                Thread.sleep(20);
+                                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
                             }
                             return "second";
                         }
