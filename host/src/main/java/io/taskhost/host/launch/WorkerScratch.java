@@ -1,5 +1,6 @@
 package io.taskhost.host.launch;
 
+import io.taskhost.worker.ProcessIdentity;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -12,9 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -46,8 +45,8 @@ public final class WorkerScratch implements AutoCloseable {
     public static WorkerScratch create(Path root) throws IOException {
         Files.createDirectories(root);
         deleteAbandoned(root);
-        ProcessHandle self = ProcessHandle.current();
-        String name = PREFIX + self.pid() + "-" + startMillis(self).orElse(0L) + "-"
+        ProcessIdentity self = ProcessIdentity.current();
+        String name = PREFIX + self.pid() + "-" + self.startMillis() + "-"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         return new WorkerScratch(Files.createDirectory(root.resolve(name), ownerOnly()));
     }
@@ -82,7 +81,7 @@ public final class WorkerScratch implements AutoCloseable {
             for (Path entry : entries) {
                 Matcher name = NAME.matcher(entry.getFileName().toString());
                 if (name.matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && ownedByMe(entry)
-                        && !running(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) {
+                        && !new ProcessIdentity(Long.parseLong(name.group(1)), Long.parseLong(name.group(2))).isRunning()) {
                     log.info("deleting {}, left by a host that is no longer running", entry);
                     deleteTree(entry);
                 }
@@ -90,20 +89,6 @@ public final class WorkerScratch implements AutoCloseable {
         } catch (IOException e) {
             log.warn("could not clean up scratch directories in {}: {}", root, e.toString());
         }
-    }
-
-    /** Whether the host that made a directory still runs: its pid is alive and started when the name says. */
-    private static boolean running(long pid, long startMillis) {
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
-            return false;
-        }
-        Optional<Long> started = startMillis(process.get());
-        return started.isEmpty() || startMillis == 0 || started.get() == startMillis;
-    }
-
-    private static Optional<Long> startMillis(ProcessHandle process) {
-        return process.info().startInstant().map(Instant::toEpochMilli);
     }
 
     private static boolean ownedByMe(Path entry) throws IOException {

@@ -3,6 +3,7 @@ package io.taskhost.host.liveness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.worker.ProcessIdentity;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -67,11 +68,11 @@ public final class Heartbeat {
         this.ttl = ttl;
         this.mapper = mapper;
         this.machine = machine;
-        ProcessHandle self = ProcessHandle.current();
+        ProcessIdentity self = ProcessIdentity.current();
         this.value = mapper.createObjectNode()
                 .put("instance", UUID.randomUUID().toString())
                 .put("pid", self.pid())
-                .put("processStart", self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L))
+                .put("processStart", self.startMillis())
                 .put("hostname", machine.hostname())
                 .put("bootId", machine.bootId())
                 .put("pidNamespace", machine.pidNamespace())
@@ -185,15 +186,12 @@ public final class Heartbeat {
         if (!machine.seesProcessesOf(theirs) || !other.path("pid").canConvertToLong()) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> process = ProcessHandle.of(other.path("pid").asLong());
-        if (process.isEmpty() || !process.get().isAlive()) {
-            return Optional.of("has exited");
+        var process = new ProcessIdentity(other.path("pid").asLong(), other.path("processStart").asLong(0));
+        if (process.isRunning()) {
+            return Optional.empty();
         }
-        long started = process.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
-        if (started != -1 && started != other.path("processStart").asLong(-1)) {
-            return Optional.of("has exited (its pid now belongs to a process started at another time)");
-        }
-        return Optional.empty();
+        return Optional.of(ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false)
+                ? "has exited (its pid now belongs to a process started at another time)" : "has exited");
     }
 
     private String inUse(List<?> holder) {
