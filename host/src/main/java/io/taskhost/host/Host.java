@@ -12,6 +12,8 @@ import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerScratch;
+import io.taskhost.host.sandbox.SandboxProbe;
+import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.jobs.RepeatingJobs;
 import io.taskhost.host.liveness.Heartbeat;
 import io.taskhost.host.liveness.Machine;
@@ -134,6 +136,7 @@ public final class Host implements AutoCloseable {
         parts.onFailure(heartbeat::release);
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
+        WorkerSandbox sandbox = SandboxProbe.ofThisMachine().choose(settings.workerSandbox(), settings.workerJava());
         var scratch = parts.add(WorkerScratch.create(settings.scratchDir()));
         var groups = parts.add(ProcessGroups.ofThisPlatform());
         if (!groups.available()) {
@@ -141,11 +144,12 @@ public final class Host implements AutoCloseable {
                     + " leaves behind when its parent exits is not killed with its worker");
         }
         var classData = parts.add(settings.classDataSharing()
-                ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), scratch.newDirectory("class-data"))
+                ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), scratch.newDirectory("class-data"),
+                        sandbox)
                 : ClassDataSharing.off());
         var launcher = parts.add(new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.scratchDir(), settings.sparesKeptFor()),
-                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar));
+                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar, sandbox));
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,

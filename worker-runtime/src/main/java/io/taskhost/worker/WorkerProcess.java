@@ -48,7 +48,13 @@ public final class WorkerProcess {
     /** As {@link #start(Path, List, String, Path)}, with {@code arguments} for WorkerMain (see {@link WorkerProtocol#arguments}). */
     public static Process start(Path java, List<String> jvmOptions, String classpath, Path workDir,
                                 List<String> arguments) throws IOException {
-        return start(ProcessGroups.none().commandPrefix(), java, jvmOptions, classpath, workDir, arguments, false);
+        return start(List.of(), java, jvmOptions, classpath, workDir, arguments);
+    }
+
+    /** As {@link #start(Path, List, String, Path, List)}, run through {@code wrapper}, such as a sandbox's command. */
+    public static Process start(List<String> wrapper, Path java, List<String> jvmOptions, String classpath, Path workDir,
+                                List<String> arguments) throws IOException {
+        return start(wrapper, java, jvmOptions, classpath, workDir, arguments, false);
     }
 
     /**
@@ -59,10 +65,22 @@ public final class WorkerProcess {
      */
     public static Process startInScratch(Path java, List<String> jvmOptions, String classpath, Path scratch,
                                          List<String> arguments, ProcessGroups groups) throws IOException {
+        return startInScratch(List.of(), java, jvmOptions, classpath, scratch, arguments, groups);
+    }
+
+    /**
+     * As {@link #startInScratch(Path, List, String, Path, List, ProcessGroups)}, run through {@code wrapper},
+     * the start of a command line that runs the rest of it, such as a sandbox's.
+     */
+    public static Process startInScratch(List<String> wrapper, Path java, List<String> jvmOptions, String classpath,
+                                         Path scratch, List<String> arguments, ProcessGroups groups)
+            throws IOException {
         List<String> options = new ArrayList<>();
         options.add("-Djava.io.tmpdir=" + scratch);
         options.addAll(jvmOptions);
-        return start(groups.commandPrefix(), java, options, classpath, scratch, arguments, true);
+        List<String> prefix = new ArrayList<>(groups.commandPrefix());
+        prefix.addAll(wrapper);
+        return start(prefix, java, options, classpath, scratch, arguments, true);
     }
 
     private static Process start(List<String> prefix, Path java, List<String> jvmOptions, String classpath,

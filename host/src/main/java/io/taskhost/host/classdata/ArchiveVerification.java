@@ -22,7 +22,8 @@ final class ArchiveVerification {
             throws ArchiveException, IOException, InterruptedException {
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(jdk.format().strictOptions(archive));
-        JvmRunner.Result result = runner.runWorker(jdk.java(), options, classpath, List.of(WorkerProtocol.WARM));
+        JvmRunner.Result result = runner.runWorker(jdk.java(), options, classpath, List.of(WorkerProtocol.WARM),
+                archive.getParent());
         if (result.exitCode() != 0) {
             throw new ArchiveException("a worker JVM in strict mode (" + String.join(" ",
                     jdk.format().strictOptions(archive)) + ") exited " + result.exitCode(), result.output());

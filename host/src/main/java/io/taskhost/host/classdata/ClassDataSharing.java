@@ -2,6 +2,7 @@ package io.taskhost.host.classdata;
 
 import io.taskhost.host.plugins.JarDigest;
 import io.taskhost.host.plugins.VerifiedFiles;
+import io.taskhost.host.sandbox.WorkerSandbox;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,16 +76,17 @@ public final class ClassDataSharing implements AutoCloseable {
      * Archives for the worker JVMs that {@code java} runs, kept in {@code <cacheDir>/class-data}.
      *
      * @param workDir where the training JVMs run, as workers do
+     * @param sandbox where they run: they load the plugin's classes
      */
-    public static ClassDataSharing forWorkers(Path java, Path cacheDir, Path workDir) {
-        var runner = new JvmRunner(workDir, JVM_RUN_LIMIT);
+    public static ClassDataSharing forWorkers(Path java, Path cacheDir, Path workDir, WorkerSandbox sandbox) {
+        var runner = new JvmRunner(workDir, JVM_RUN_LIMIT, sandbox);
         return new ClassDataSharing(true, java, new ArchiveNames(cacheDir.resolve("class-data")), new JdkProbe(runner),
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner), builderThread());
     }
 
     /** Never an archive: for {@code --class-data-sharing=false}. */
     public static ClassDataSharing off() {
-        var runner = new JvmRunner(Path.of("."), JVM_RUN_LIMIT);
+        var runner = new JvmRunner(Path.of("."), JVM_RUN_LIMIT, WorkerSandbox.none());
         return new ClassDataSharing(false, Path.of("java"), new ArchiveNames(Path.of(".")), new JdkProbe(runner),
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner), builderThread());
     }
@@ -241,8 +243,10 @@ public final class ClassDataSharing implements AutoCloseable {
         }
         Files.createDirectories(names.directory());
         String classpath = jars.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        Path building = names.directory().resolve(archive.getFileName() + "." + UUID.randomUUID() + ".tmp"
-                + jdk.format().extension());
+        // A directory of its own, since the sandboxed training JVM may write there and nowhere else in the cache.
+        Path buildDirectory = Files.createDirectory(names.directory().resolve(archive.getFileName() + "."
+                + UUID.randomUUID() + ".building"));
+        Path building = buildDirectory.resolve(archive.getFileName() + ".tmp" + jdk.format().extension());
         long started = System.nanoTime();
         try {
             training.train(jdk, jvmOptions, classpath, building);
@@ -272,7 +276,18 @@ public final class ClassDataSharing implements AutoCloseable {
         } finally {
             archives.remove(archive, State.BUILDING);
             Files.deleteIfExists(building);
+            deleteBuildDirectory(buildDirectory);
         }
+    }
+
+    /** Empties and deletes a build's directory; a training JVM may have left files beside its archive. */
+    private static void deleteBuildDirectory(Path directory) throws IOException {
+        try (var left = Files.list(directory)) {
+            for (Path file : left.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(directory);
     }
 
     public ClassDataStatus status() {

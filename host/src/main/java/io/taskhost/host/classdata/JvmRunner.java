@@ -1,7 +1,11 @@
 package io.taskhost.host.classdata;
 
+import io.taskhost.host.sandbox.Confined;
+import io.taskhost.host.sandbox.FilesNamed;
+import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.worker.WorkerProcess;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +28,13 @@ final class JvmRunner {
 
     private final Path workDir;
     private final Duration limit;
+    private final WorkerSandbox sandbox;
 
-    JvmRunner(Path workDir, Duration limit) {
+    /** @param sandbox where the runs of a worker, which load a plugin's classes, are confined */
+    JvmRunner(Path workDir, Duration limit, WorkerSandbox sandbox) {
         this.workDir = workDir;
         this.limit = limit;
+        this.sandbox = sandbox;
     }
 
     record Result(int exitCode, String output) {
@@ -51,10 +58,19 @@ final class JvmRunner {
         return finish(builder.start(), command);
     }
 
-    /** A worker JVM, started as the launcher starts one, given {@code arguments}. */
-    Result runWorker(Path java, List<String> jvmOptions, String classpath, List<String> arguments)
+    /**
+     * A worker JVM, started as the launcher starts one, in its sandbox, given {@code arguments}. It
+     * loads a plugin's classes, so it may write nowhere but its working directory and {@code outputDir}.
+     */
+    Result runWorker(Path java, List<String> jvmOptions, String classpath, List<String> arguments, Path outputDir)
             throws IOException, InterruptedException {
-        Process process = WorkerProcess.start(java, jvmOptions, classpath, workDir, arguments);
+        List<Path> readOnly = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            readOnly.add(Path.of(entry));
+        }
+        readOnly.addAll(FilesNamed.byOptions(jvmOptions));
+        List<String> wrapper = sandbox.commandFor(new Confined(readOnly, List.of(workDir, outputDir), workDir, false));
+        Process process = WorkerProcess.start(wrapper, java, jvmOptions, classpath, workDir, arguments);
         return finish(process, List.of(java.toString(), String.join(" ", jvmOptions), "-cp", classpath));
     }
 

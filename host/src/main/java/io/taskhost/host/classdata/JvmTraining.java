@@ -55,7 +55,7 @@ final class JvmTraining implements ArchiveTraining {
             throws ArchiveException, IOException, InterruptedException {
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(List.of(archiveOptions));
-        JvmRunner.Result result = runner.runWorker(jdk.java(), options, classpath, WARM);
+        JvmRunner.Result result = runner.runWorker(jdk.java(), options, classpath, WARM, output.getParent());
         if (result.exitCode() != 0 || !Files.isRegularFile(output)) {
             throw new ArchiveException("training run with " + String.join(" ", archiveOptions) + " exited "
                     + result.exitCode() + (Files.isRegularFile(output) ? "" : " without writing " + output),

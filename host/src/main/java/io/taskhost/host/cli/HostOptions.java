@@ -2,6 +2,7 @@ package io.taskhost.host.cli;
 
 import io.taskhost.host.config.Defaults;
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.RedisSecurity;
@@ -65,6 +66,21 @@ public final class HostOptions {
             description = "Start worker JVMs from a class-data archive (AppCDS, or an AOT cache on JDK 24+) that the"
                     + " host builds in the background per plugin jar and JDK. Default: ${DEFAULT-VALUE}")
     boolean classDataSharing;
+
+    @Option(names = "--worker-sandbox", paramLabel = "MODE", defaultValue = Defaults.WORKER_SANDBOX,
+            description = "Run each worker JVM in a bubblewrap sandbox: auto (where the machine allows, else one"
+                    + " warning at start), required (else exit 2) or off. Default: ${DEFAULT-VALUE}")
+    String workerSandbox;
+
+    @Option(names = "--worker-max-processes", paramLabel = "N", defaultValue = Defaults.WORKER_MAX_PROCESSES,
+            description = "Processes and threads a sandboxed worker may have at once, so that a task that forks"
+                    + " without end fails alone. Default: ${DEFAULT-VALUE}")
+    int workerMaxProcesses;
+
+    @Option(names = "--worker-memory-headroom", paramLabel = "SIZE", defaultValue = Defaults.WORKER_MEMORY_HEADROOM,
+            description = "Memory a sandboxed worker may use beyond its heap, its child processes included; its"
+                    + " limit is its heap plus this. Default: ${DEFAULT-VALUE}")
+    String workerMemoryHeadroom;
 
     @Option(names = "--worker-max-heap", paramLabel = "SIZE", defaultValue = Defaults.WORKER_MAX_HEAP,
             description = "Worker JVM heap (-Xmx); a worker that runs out exits and the task fails with out_of_memory."
@@ -222,6 +238,9 @@ public final class HostOptions {
         copy.option("--worker-java", workerJava, settings::workerJava);
         copy.option("--worker-jvm-options", workerJvmOptions, text -> settings.workerJvmOptions(RunLimits.options(text)));
         copy.option("--class-data-sharing", classDataSharing, settings::classDataSharing);
+        copy.option("--worker-sandbox", workerSandbox, text -> settings.workerSandbox(SandboxMode.parse(text)));
+        copy.option("--worker-max-processes", workerMaxProcesses, settings::workerMaxProcesses);
+        copy.option("--worker-memory-headroom", workerMemoryHeadroom, settings::workerMemoryHeadroom);
         copy.option("--worker-max-heap", workerMaxHeap, settings::workerMaxHeap);
         copy.option("--warm-spares", warmSpares, settings::warmSpares);
         copy.option("--warm-spares-kept-for", sparesKeptFor, settings::sparesKeptFor);

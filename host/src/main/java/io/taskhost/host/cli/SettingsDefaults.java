@@ -25,7 +25,7 @@ final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
 
     private static final String PLUGIN_PREFIX = "plugin.";
     private static final Set<String> PLUGIN_SETTINGS = Set.of("task-timeout", "max-attempts", "worker-max-heap",
-            "worker-jvm-options", "warm-spares", "tasks-per-worker");
+            "worker-jvm-options", "warm-spares", "tasks-per-worker", "network");
 
     private final Map<String, String> environment;
     private final Properties file;

@@ -23,6 +23,11 @@ public final class Defaults {
     public static final String WORKER_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
     public static final String CLASS_DATA_SHARING = "true";
     public static final String WORKER_MAX_HEAP = "256m";
+    public static final String WORKER_SANDBOX = "auto";
+    /** Processes and threads: a worker JVM has about 20, so this leaves room for a task's own pools and children. */
+    public static final String WORKER_MAX_PROCESSES = "512";
+    /** Metaspace, code, thread stacks, buffers and the task's child processes, beyond the heap. */
+    public static final String WORKER_MEMORY_HEADROOM = "512m";
     public static final String WARM_SPARES = "1";
     public static final String WARM_SPARES_KEPT_FOR = "10m";
     public static final String TASKS_PER_WORKER = "1";

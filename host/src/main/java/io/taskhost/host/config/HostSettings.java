@@ -6,6 +6,7 @@ import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisSecurity;
+import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.worker.DurationText;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ import java.util.regex.Pattern;
  * @param httpPort     port of the health, metrics and status endpoint; 0 leaves it off
  * @param httpBind     address that endpoint listens on
  * @param classDataSharing whether worker JVMs start from class-data archives the host builds for them
+ * @param workerSandbox whether worker JVMs run in an operating-system sandbox
+ * @param workerMaxProcesses processes and threads one sandboxed worker may have at once, itself included
+ * @param workerMemoryHeadroom what a sandboxed worker may use beyond its heap, as {@code -Xmx} sizes read
  */
 public record HostSettings(
         String redisUrl,
@@ -48,6 +52,9 @@ public record HostSettings(
         Path workerJava,
         List<String> workerJvmOptions,
         boolean classDataSharing,
+        SandboxMode workerSandbox,
+        int workerMaxProcesses,
+        String workerMemoryHeadroom,
         String workerMaxHeap,
         int warmSpares,
         int tasksPerWorker,
@@ -98,6 +105,11 @@ public record HostSettings(
         require(httpPort >= 0 && httpPort <= 65535, "http-port must be between 0 (off) and 65535, not " + httpPort);
         require(httpBind != null && !httpBind.isBlank(), "http-bind must be an address or host name");
         RunLimits.heap(workerMaxHeap);
+        require(workerSandbox != null, "worker-sandbox must be auto, required or off");
+        require(workerMaxProcesses >= 32, "worker-max-processes must be at least 32 (a JVM alone has about 20 threads),"
+                + " not " + workerMaxProcesses);
+        require(workerMemoryHeadroom != null && workerMemoryHeadroom.matches("\\d+[kKmMgG]?"),
+                "worker-memory-headroom must be a size such as 512m or 1g, not '" + workerMemoryHeadroom + "'");
         RunLimits.warmSpares(warmSpares);
         RunLimits.tasksPerWorker(tasksPerWorker);
         require(positive(sparesKeptFor), "warm-spares-kept-for must be positive");
@@ -143,7 +155,8 @@ public record HostSettings(
 
     /** The limits every operation gets unless its plugin or the host's settings for it say otherwise. */
     public RunLimits defaultLimits() {
-        return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap, workerJvmOptions, warmSpares, tasksPerWorker);
+        return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap, workerJvmOptions, warmSpares, tasksPerWorker,
+                true);
     }
 
     /** The port for a bundled redis-server (0 for any free one), or empty when an external Redis is used. */
@@ -184,6 +197,9 @@ public record HostSettings(
         private Path workerJava;
         private List<String> workerJvmOptions = RunLimits.options(Defaults.WORKER_JVM_OPTIONS);
         private boolean classDataSharing = Boolean.parseBoolean(Defaults.CLASS_DATA_SHARING);
+        private SandboxMode workerSandbox = SandboxMode.parse(Defaults.WORKER_SANDBOX);
+        private int workerMaxProcesses = Integer.parseInt(Defaults.WORKER_MAX_PROCESSES);
+        private String workerMemoryHeadroom = Defaults.WORKER_MEMORY_HEADROOM;
         private String workerMaxHeap = Defaults.WORKER_MAX_HEAP;
         private int warmSpares = Integer.parseInt(Defaults.WARM_SPARES);
         private int tasksPerWorker = Integer.parseInt(Defaults.TASKS_PER_WORKER);
@@ -222,7 +238,8 @@ public record HostSettings(
                             .toAbsolutePath(),
                     (scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"))).toAbsolutePath(),
                     workerJava != null ? workerJava : Path.of(System.getProperty("java.home"), "bin", "java"),
-                    workerJvmOptions, classDataSharing, workerMaxHeap, warmSpares, tasksPerWorker, sparesKeptFor,
+                    workerJvmOptions, classDataSharing, workerSandbox, workerMaxProcesses, workerMemoryHeadroom,
+                    workerMaxHeap, warmSpares, tasksPerWorker, sparesKeptFor,
                     taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
                     outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
                     maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, rescanInterval,
@@ -281,6 +298,21 @@ public record HostSettings(
 
         public Builder classDataSharing(boolean classDataSharing) {
             this.classDataSharing = classDataSharing;
+            return this;
+        }
+
+        public Builder workerSandbox(SandboxMode workerSandbox) {
+            this.workerSandbox = workerSandbox;
+            return this;
+        }
+
+        public Builder workerMaxProcesses(int workerMaxProcesses) {
+            this.workerMaxProcesses = workerMaxProcesses;
+            return this;
+        }
+
+        public Builder workerMemoryHeadroom(String workerMemoryHeadroom) {
+            this.workerMemoryHeadroom = workerMemoryHeadroom;
             return this;
         }
 

@@ -12,9 +12,10 @@ import java.util.List;
  * @param tasksPerWorker how many tasks one JVM runs before it exits; 1 is strict isolation
  * @param workerClass    the TaskWorker class of the task at hand, which the spares started after it warm up;
  *                       they take any task of the plugin
+ * @param network        whether a sandboxed JVM shares the host's network ({@code plugin.<id>.network})
  */
 public record LaunchPlan(Path pluginJar, List<String> jvmOptions, int warmSpares, int tasksPerWorker,
-                         String workerClass) {
+                         String workerClass, boolean network) {
 
     public LaunchPlan {
         jvmOptions = List.copyOf(jvmOptions);
@@ -26,11 +27,16 @@ public record LaunchPlan(Path pluginJar, List<String> jvmOptions, int warmSpares
         }
     }
 
-    /** JVMs started for one plan can run the tasks of another only when this matches. */
-    Kind kind() {
-        return new Kind(pluginJar, jvmOptions, tasksPerWorker);
+    /** A plan whose JVMs have the network. */
+    public LaunchPlan(Path pluginJar, List<String> jvmOptions, int warmSpares, int tasksPerWorker, String workerClass) {
+        this(pluginJar, jvmOptions, warmSpares, tasksPerWorker, workerClass, true);
     }
 
-    record Kind(Path pluginJar, List<String> jvmOptions, int tasksPerWorker) {
+    /** JVMs started for one plan can run the tasks of another only when this matches. */
+    Kind kind() {
+        return new Kind(pluginJar, jvmOptions, tasksPerWorker, network);
+    }
+
+    record Kind(Path pluginJar, List<String> jvmOptions, int tasksPerWorker, boolean network) {
     }
 }

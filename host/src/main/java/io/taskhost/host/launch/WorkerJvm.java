@@ -37,6 +37,7 @@ final class WorkerJvm {
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
 
     private final Process process;
+    private final String sandbox;
     private final ObjectMapper mapper;
     private final ProcessGroups groups;
     private final OutputStream stdin;
@@ -52,9 +53,10 @@ final class WorkerJvm {
     private Task current;
     private int tasksTaken;
 
-    private WorkerJvm(Process process, ObjectMapper mapper, ProcessGroups groups, int capacity,
+    private WorkerJvm(Process process, String sandbox, ObjectMapper mapper, ProcessGroups groups, int capacity,
                       Map<String, String> startContext, Runnable afterExit) {
         this.process = process;
+        this.sandbox = sandbox;
         this.mapper = mapper;
         this.groups = groups;
         this.stdin = process.getOutputStream();
@@ -73,22 +75,23 @@ final class WorkerJvm {
 
     /**
      * Starts a worker JVM that runs up to {@code capacity} tasks, in a new directory of
-     * {@code scratch}; with {@code warm} it loads {@code workerClass} before it waits for the first one.
+     * {@code scratch}, through {@code wrapper}; with {@code warm} it loads {@code workerClass} before it
+     * waits for the first one.
      */
-    static WorkerJvm start(Path java, WorkerScratch scratch, ProcessGroups groups, ObjectMapper mapper,
-                           List<String> jvmOptions, String classpath, boolean warm, String workerClass, int capacity)
-            throws IOException {
+    static WorkerJvm start(Path java, WorkerScratch scratch, ProcessGroups groups, WorkerWrapper wrapper,
+                           ObjectMapper mapper, List<String> jvmOptions, String classpath, boolean warm,
+                           String workerClass, int capacity) throws IOException {
         Path directory = scratch.newDirectory("worker");
         Process process;
         try {
-            process = WorkerProcess.startInScratch(java, jvmOptions, classpath, directory,
-                    WorkerProtocol.arguments(warm, List.of(workerClass), capacity, ProcessHandle.current().pid()),
-                    groups);
+            long hostPid = wrapper.hidesHost() ? 0 : ProcessHandle.current().pid();
+            process = WorkerProcess.startInScratch(wrapper.prefixFor().apply(directory), java, jvmOptions, classpath,
+                    directory, WorkerProtocol.arguments(warm, List.of(workerClass), capacity, hostPid), groups);
         } catch (IOException | RuntimeException e) {
             scratch.delete(directory);
             throw e;
         }
-        return new WorkerJvm(process, mapper, groups, capacity, MDC.getCopyOfContextMap(),
+        return new WorkerJvm(process, wrapper.sandbox(), mapper, groups, capacity, MDC.getCopyOfContextMap(),
                 () -> scratch.delete(directory));
     }
 
@@ -152,19 +155,21 @@ final class WorkerJvm {
                 if (last) {
                     reapBy(deadline);
                 }
-                return new WorkerRun(null, null, pid(), false, assignedAt, task.tail(), launch, received.tooLarge());
+                return new WorkerRun(null, null, pid(), false, assignedAt, task.tail(), launch, sandbox,
+                        received.tooLarge());
             }
             WorkerReport report = parse(received == null ? null : received.json());
             if (report == null) {
                 timedOut |= !awaitExit(deadline);
                 stdoutPump.join(OUTPUT_DRAIN.toMillis());
                 stderrPump.join(OUTPUT_DRAIN.toMillis());
-                return new WorkerRun(null, process.exitValue(), pid(), timedOut, assignedAt, task.tail(), launch, null);
+                return new WorkerRun(null, process.exitValue(), pid(), timedOut, assignedAt, task.tail(), launch,
+                        sandbox, null);
             }
             if (last) {
                 reapBy(deadline);
             }
-            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch, null);
+            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch, sandbox, null);
         } catch (InterruptedException e) {
             kill();
             throw e;

@@ -3,6 +3,9 @@ package io.taskhost.host.launch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.classdata.ClassDataSharing;
+import io.taskhost.host.sandbox.Confined;
+import io.taskhost.host.sandbox.FilesNamed;
+import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.TaskAssignment;
 import java.io.IOException;
@@ -13,6 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs each task in a worker JVM: {@code java <options> -cp <runtime>:<plugin jar> WorkerMain}.
@@ -35,6 +43,8 @@ public final class WorkerLauncher implements AutoCloseable {
     private final WorkerScratch scratch;
     private final ProcessGroups groups;
     private final CachedJarCheck jars;
+    private final WorkerSandbox sandbox;
+    private final ExecutorService spawner;
 
     /**
      * A launcher with scratch directories under {@code settings.scratchRoot()} and process groups
@@ -45,12 +55,16 @@ public final class WorkerLauncher implements AutoCloseable {
     public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
                           ObjectMapper mapper, CachedJarCheck jars) throws IOException {
         this(settings, classpath, classData, mapper, WorkerScratch.create(settings.scratchRoot()),
-                ProcessGroups.ofThisPlatform(), jars);
+                ProcessGroups.ofThisPlatform(), jars, WorkerSandbox.none());
     }
 
-    /** A launcher that starts workers in {@code scratch} and {@code groups}; it closes both when it is closed. */
+    /**
+     * A launcher that starts workers in {@code scratch}, {@code groups} and {@code sandbox}; it closes
+     * the first two when it is closed.
+     */
     public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
-                          ObjectMapper mapper, WorkerScratch scratch, ProcessGroups groups, CachedJarCheck jars) {
+                          ObjectMapper mapper, WorkerScratch scratch, ProcessGroups groups, CachedJarCheck jars,
+                          WorkerSandbox sandbox) {
         this.settings = settings;
         this.classpath = classpath;
         this.classData = classData;
@@ -58,6 +72,12 @@ public final class WorkerLauncher implements AutoCloseable {
         this.scratch = scratch;
         this.groups = groups;
         this.jars = jars;
+        this.sandbox = sandbox;
+        this.spawner = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "worker-spawner");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.idle = new IdleWorkers(plan -> start(plan, true), settings.sparesKeptFor(), Clock.systemUTC());
     }
 
@@ -112,16 +132,61 @@ public final class WorkerLauncher implements AutoCloseable {
     @Override
     public void close() {
         idle.close();
+        spawner.shutdown();
         groups.close();
         scratch.close();
     }
 
+    /**
+     * Starts a JVM on the spawner thread, which lives as long as the launcher: a sandbox's
+     * {@code --die-with-parent} fires when the thread that started it ends, not the host.
+     */
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
         jars.verify(plan.pluginJar());
+        List<Path> jarsOnClasspath = classpath.jars(plan.pluginJar());
         List<String> options = new ArrayList<>(plan.jvmOptions());
-        options.addAll(classData.optionsFor(classpath.jars(plan.pluginJar()), plan.jvmOptions()));
-        return WorkerJvm.start(settings.java(), scratch, groups, mapper, options, classpath.with(plan.pluginJar()), warm,
-                plan.workerClass(), plan.tasksPerWorker());
+        options.addAll(classData.optionsFor(jarsOnClasspath, plan.jvmOptions()));
+        List<Path> readOnly = new ArrayList<>(jarsOnClasspath);
+        readOnly.addAll(FilesNamed.byOptions(options));
+        var wrapper = new WorkerWrapper(sandbox.name(), sandbox.hidesHost(),
+                directory -> sandbox.commandFor(new Confined(readOnly, List.of(directory), directory, plan.network())));
+        Future<WorkerJvm> started;
+        try {
+            started = spawner.submit(() -> WorkerJvm.start(settings.java(), scratch, groups, wrapper, mapper, options,
+                    classpath.with(plan.pluginJar()), warm, plan.workerClass(), plan.tasksPerWorker()));
+        } catch (RejectedExecutionException e) {
+            throw new IOException("the launcher is closed; no worker JVM is started", e);
+        }
+        return awaitStarted(started);
+    }
+
+    /**
+     * Waits for a start through an interrupt, which is kept for the caller: a JVM whose start was no
+     * longer awaited would run on, owned by nobody.
+     */
+    private static WorkerJvm awaitStarted(Future<WorkerJvm> started) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return started.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException("starting a worker JVM failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private byte[] serialize(TaskAssignment assignment) {

@@ -15,11 +15,13 @@ import java.util.List;
  * @param outputTail the last lines the worker wrote besides its report (the JVM writes some
  *                   fatal errors to stdout), to explain a death
  * @param launch     {@code cold}, {@code spare} or {@code reused}: see {@link WorkerLauncher}
+ * @param sandbox    the sandbox the worker ran in: {@code bubblewrap} or {@code none}
  * @param reportBytes the length of a report line longer than {@link WorkerProtocol#MAX_REPORT_BYTES}, which
  *                   the host did not read; null otherwise
  */
 public record WorkerRun(WorkerReport report, Integer exitCode, long pid, boolean timedOut, long assignedAt,
-                        List<String> outputTail, String launch, Long reportBytes) {
+                        List<String> outputTail, String launch, String sandbox,
+                        Long reportBytes) {
 
     /** Whether the worker sent a report too large for the host to read. */
     public boolean reportTooLarge() {

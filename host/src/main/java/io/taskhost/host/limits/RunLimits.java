@@ -17,9 +17,10 @@ import java.util.Map;
  * @param jvmOptions     the worker JVM's options besides its heap
  * @param warmSpares     how many warm spare JVMs wait for the plugin's next tasks
  * @param tasksPerWorker how many tasks one JVM runs before it exits; 1 is strict isolation
+ * @param network        whether a sandboxed worker shares the host's network ({@code network=none} says not)
  */
 public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, List<String> jvmOptions,
-                        Integer warmSpares, Integer tasksPerWorker) {
+                        Integer warmSpares, Integer tasksPerWorker, Boolean network) {
 
     public static final RunLimits NONE = new RunLimits(null, null, null);
 
@@ -28,7 +29,7 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
     }
 
     public RunLimits(Duration timeout, Integer maxAttempts, String maxHeap) {
-        this(timeout, maxAttempts, maxHeap, null, null, null);
+        this(timeout, maxAttempts, maxHeap, null, null, null, null);
     }
 
     public RunLimits orElse(RunLimits fallback) {
@@ -38,7 +39,8 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
                 maxHeap != null ? maxHeap : fallback.maxHeap,
                 jvmOptions != null ? jvmOptions : fallback.jvmOptions,
                 warmSpares != null ? warmSpares : fallback.warmSpares,
-                tasksPerWorker != null ? tasksPerWorker : fallback.tasksPerWorker);
+                tasksPerWorker != null ? tasksPerWorker : fallback.tasksPerWorker,
+                network != null ? network : fallback.network);
     }
 
     /** The worker JVM's options, then its heap: the heap setting wins over an {@code -Xmx} among the options. */
@@ -56,7 +58,7 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
     /**
      * Reads the host's per-plugin settings, keys {@code task-timeout}, {@code max-attempts},
      * {@code worker-max-heap}, {@code worker-jvm-options}, {@code warm-spares} and
-     * {@code tasks-per-worker}.
+     * {@code tasks-per-worker} and {@code network} ({@code none} or {@code host}).
      *
      * @throws IllegalArgumentException naming the bad key
      */
@@ -67,6 +69,7 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
         String jvmOptions = settings.get("worker-jvm-options");
         String spares = settings.get("warm-spares");
         String tasksPerWorker = settings.get("tasks-per-worker");
+        String network = settings.get("network");
         try {
             return new RunLimits(
                     timeout == null ? null : DurationText.parse(timeout),
@@ -74,7 +77,8 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
                     heap == null ? null : heap(heap.trim()),
                     jvmOptions == null ? null : options(jvmOptions),
                     spares == null ? null : warmSpares(Integer.parseInt(spares.trim())),
-                    tasksPerWorker == null ? null : tasksPerWorker(Integer.parseInt(tasksPerWorker.trim())));
+                    tasksPerWorker == null ? null : tasksPerWorker(Integer.parseInt(tasksPerWorker.trim())),
+                    network == null ? null : network(network.trim()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + ": " + e.getMessage(), e);
         }
@@ -99,6 +103,15 @@ public record RunLimits(Duration timeout, Integer maxAttempts, String maxHeap, L
             throw new IllegalArgumentException("tasks-per-worker must be at least 1, not " + tasks);
         }
         return tasks;
+    }
+
+    /** {@code host}: the host's network; {@code none}: only a loopback of the worker's own. */
+    static Boolean network(String value) {
+        return switch (value) {
+            case "host" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("network must be host or none, not '" + value + "'");
+        };
     }
 
     public static String heap(String value) {

@@ -26,6 +26,7 @@ import java.util.List;
  * @param totalMs    from fetch to record, including the worker JVM's start
  * @param launch     the worker JVM: {@code cold} (started for the task), {@code spare} (started ahead,
  *                   warm) or {@code reused} (reuse mode, after earlier tasks)
+ * @param sandbox    the sandbox the worker JVM ran in: {@code bubblewrap} or {@code none}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutcomeRecord(
@@ -54,7 +55,8 @@ public record OutcomeRecord(
         Long totalMs,
         Long pid,
         Integer exitCode,
-        String launch) {
+        String launch,
+        String sandbox) {
 
     /**
      * The longest reason an attempt's outcome gets, before what became of the task is appended:
@@ -86,7 +88,7 @@ public record OutcomeRecord(
         Long retryAt = disposition instanceof Disposition.RetryLater retry ? Long.valueOf(retry.dueAt()) : null;
         return new OutcomeRecord(id, status, cause, reason, disposition.code(), retryAt, quarantined, queue, host,
                 taskClass, worker, attempt, history, plugin, javaClass, method, result, error, fetchedAt, startedAt,
-                finishedAt, durationMs, totalMs, pid, exitCode, launch);
+                finishedAt, durationMs, totalMs, pid, exitCode, launch, sandbox);
     }
 
     /** The plugin jar that ran the task. */
@@ -119,6 +121,7 @@ public record OutcomeRecord(
         private Long pid;
         private Integer exitCode;
         private String launch;
+        private String sandbox;
 
         private Builder(String id, String queue, String host) {
             this.id = id;
@@ -182,11 +185,13 @@ public record OutcomeRecord(
          *
          * @param exitCode its exit code if it died before it reported, else null
          * @param launch   {@code cold}, {@code spare} or {@code reused}
+         * @param sandbox  {@code bubblewrap} or {@code none}
          */
-        public Builder process(long pid, Integer exitCode, String launch) {
+        public Builder process(long pid, Integer exitCode, String launch, String sandbox) {
             this.pid = pid;
             this.exitCode = exitCode;
             this.launch = launch;
+            this.sandbox = sandbox;
             return this;
         }
 
@@ -215,7 +220,7 @@ public record OutcomeRecord(
         private OutcomeRecord build(String status, Cause cause, String reason) {
             return new OutcomeRecord(id, status, cause, reason, null, null, null, queue, host, taskClass, worker,
                     attempt, history, plugin, javaClass, method, result, error, fetchedAt, startedAt, finishedAt,
-                    durationMs, totalMs, pid, exitCode, launch);
+                    durationMs, totalMs, pid, exitCode, launch, sandbox);
         }
     }
 }

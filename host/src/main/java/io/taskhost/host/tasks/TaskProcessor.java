@@ -130,7 +130,8 @@ final class TaskProcessor {
         WorkerRun run;
         try {
             run = launcher.run(assignment, new LaunchPlan(route.plugin().cachedJar(), limits.jvmOptionsWithHeap(),
-                    limits.warmSpares(), limits.tasksPerWorker(), route.worker().javaClass()), limits.timeout());
+                    limits.warmSpares(), limits.tasksPerWorker(), route.worker().javaClass(), limits.network()),
+                    limits.timeout());
         } catch (IOException e) {
             OutcomeRecord failed = attempt.failed(payload, envelope, route, Cause.LAUNCH_FAILED,
                     "could not start a worker JVM for " + route.plugin().cachedJar() + ": " + e.getMessage());
@@ -259,7 +260,7 @@ final class TaskProcessor {
                         plugin.source().getFileName().toString()), route.worker().javaClass());
             }
             if (run != null) {
-                record.process(run.pid(), run.exitCode(), run.launch()).startedAt(run.assignedAt());
+                record.process(run.pid(), run.exitCode(), run.launch(), run.sandbox()).startedAt(run.assignedAt());
                 if (run.report() != null) {
                     record.reported(run.report());
                 }

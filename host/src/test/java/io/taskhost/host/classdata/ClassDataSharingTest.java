@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskhost.host.launch.WorkerRun;
+import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class ClassDataSharingTest {
     @Test
     void theFixturesClasspathGetsAVerifiedAppCdsArchiveThatTheNoopTaskRunsWith() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
         assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()),
                 "the first launch must not wait for an archive");
 
@@ -85,7 +86,7 @@ class ClassDataSharingTest {
     @Test
     void aJarWithOtherContentAtTheSamePathGetsAnotherArchive() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
         Path first = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         Files.copy(Path.of(System.getProperty("taskhost.test.plugins-dir", "../plugins-dir"), "taskpro-example.jar"),
@@ -103,7 +104,7 @@ class ClassDataSharingTest {
     @Test
     void anArchiveThatFailsVerificationIsNeverUsedNorRebuiltAndTheTaskStillRuns() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        var runner = new JvmRunner(workDir, Duration.ofMinutes(2));
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerSandbox.none());
         var training = new JvmTraining(runner);
         ArchiveTraining corrupting = (jdk, jvmOptions, classpath, archive) -> {
             training.train(jdk, jvmOptions, classpath, archive);
@@ -131,7 +132,7 @@ class ClassDataSharingTest {
     @Test
     void aVerifiedArchiveDeletedLaterIsDroppedAndTheTaskStillRuns() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         Files.delete(archive);
@@ -143,7 +144,7 @@ class ClassDataSharingTest {
     @Test
     void aVerifiedArchiveThatChangesIsNotUsedAndIsBuiltAgain() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         overwriteStart(archive);
@@ -158,12 +159,12 @@ class ClassDataSharingTest {
     @Test
     void anArchiveLeftByAnEarlierRunIsBuiltAgainBeforeAWorkerUsesIt() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
         classData.close();
         overwriteStart(archive);
 
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
         List<String> options = worker.awaitArchiveOptions(classData);
 
         assertEquals(archive, NoopWorker.archivePath(options));
@@ -175,7 +176,7 @@ class ClassDataSharingTest {
     void onTemurin25AnAotCacheIsBuiltAndTheNoopTaskRunsWithIt() throws Exception {
         assumeTrue(Files.isExecutable(TEMURIN_25), TEMURIN_25 + " is not installed");
         NoopWorker worker = worker(TEMURIN_25);
-        classData = ClassDataSharing.forWorkers(TEMURIN_25, cacheDir, workDir);
+        classData = ClassDataSharing.forWorkers(TEMURIN_25, cacheDir, workDir, WorkerSandbox.none());
 
         List<String> options = worker.awaitArchiveOptions(classData);
 
@@ -190,7 +191,7 @@ class ClassDataSharingTest {
     void aJdkOlderThan13GetsNoArchive() throws Exception {
         Path oldJava = fakeJava("1.8", "1.8.0_402-b06");
         NoopWorker worker = worker(oldJava);
-        var runner = new JvmRunner(workDir, Duration.ofMinutes(1));
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(1), WorkerSandbox.none());
         var probe = new JdkProbe(runner);
         classData = new ClassDataSharing(true, oldJava, new ArchiveNames(cacheDir.resolve("class-data")), probe,
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner),
@@ -208,7 +209,7 @@ class ClassDataSharingTest {
     void aJavaThatCannotTellItsVersionGetsNoArchive() throws Exception {
         Path broken = Files.writeString(temp.resolve("broken-java"), "#!/bin/sh\necho 'no such JVM' >&2\nexit 1\n");
         assertTrue(broken.toFile().setExecutable(true));
-        var probe = new JdkProbe(new JvmRunner(workDir, Duration.ofMinutes(1)));
+        var probe = new JdkProbe(new JvmRunner(workDir, Duration.ofMinutes(1), WorkerSandbox.none()));
 
         WorkerJdk jdk = probe.probe(broken);
 

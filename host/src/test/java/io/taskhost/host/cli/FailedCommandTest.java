@@ -515,7 +515,7 @@ class FailedCommandTest {
                 HOST, taskClass, worker, ran ? 2 : null, null, ran ? new PluginRef("taskpro-example", "1.2.0", "db84", "taskpro-example.jar") : null,
                 ran ? "io.taskhost.examples.taskpro.MailTasks" : null, ran ? "_task_" + worker : null, null, error,
                 finishedAt - 759, finishedAt - 26, finishedAt, ran ? 26L : null, 759L, ran ? 7391L : null,
-                ran ? 0 : null, ran ? "cold" : null);
+                ran ? 0 : null, ran ? "cold" : null, ran ? "bubblewrap" : null);
         probe.redis().lpush(probe.keys().processing(HOST).getBytes(StandardCharsets.UTF_8), payload);
         assertTrue(outcomes.record(probe.keys().processing(HOST), payload, record, new Disposition.DeadLetter(payload)),
                 "the payload was in the processing list");

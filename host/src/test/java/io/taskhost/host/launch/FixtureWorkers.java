@@ -47,6 +47,8 @@ final class FixtureWorkers implements AutoCloseable {
         return new LaunchPlan(jar, options, warmSpares, tasksPerWorker, FIXTURES);
     }
 
+    private static final WorkerWrapper NO_SANDBOX = new WorkerWrapper("none", false, directory -> List.of());
+
     boolean groupsAvailable() {
         return groups.available();
     }
@@ -56,7 +58,7 @@ final class FixtureWorkers implements AutoCloseable {
         if (closed) {
             throw new IOException("the test is over: no more worker JVMs");
         }
-        WorkerJvm jvm = WorkerJvm.start(JAVA, scratch, groups, mapper, plan.jvmOptions(),
+        WorkerJvm jvm = WorkerJvm.start(JAVA, scratch, groups, NO_SANDBOX, mapper, plan.jvmOptions(),
                 classpath.with(plan.pluginJar()), warm, plan.workerClass(), plan.tasksPerWorker());
         started.add(jvm);
         return jvm;

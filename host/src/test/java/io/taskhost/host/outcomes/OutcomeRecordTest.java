@@ -22,7 +22,7 @@ class OutcomeRecordTest {
                 .method("_task_send")
                 .fetchedAt(950)
                 .totalMs(400)
-                .process(42, 3, "spare")
+                .process(42, 3, "spare", "bubblewrap")
                 .reported(report)
                 .failed(Cause.EXCEPTION, "java.lang.IllegalStateException: boom")
                 .disposed(new Disposition.DeadLetter(new byte[0]), Boolean.TRUE, "java.lang.IllegalStateException: boom;"
@@ -36,7 +36,7 @@ class OutcomeRecordTest {
                 + "\"jar\":\"mail.jar\"},\"javaClass\":\"mail.MailTasks\",\"method\":\"_task_send\",\"result\":"
                 + "{\"partial\":true},\"error\":{\"type\":\"java.lang.IllegalStateException\",\"message\":\"boom\","
                 + "\"stackTrace\":\"trace\"},\"fetchedAt\":950,\"startedAt\":1000,\"finishedAt\":1250,\"durationMs\":250,"
-                + "\"totalMs\":400,\"pid\":42,\"exitCode\":3,\"launch\":\"spare\"}", mapper.writeValueAsString(record));
+                + "\"totalMs\":400,\"pid\":42,\"exitCode\":3,\"launch\":\"spare\",\"sandbox\":\"bubblewrap\"}", mapper.writeValueAsString(record));
     }
 
     @Test

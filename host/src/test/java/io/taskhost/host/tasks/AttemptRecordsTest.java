@@ -51,7 +51,7 @@ class AttemptRecordsTest {
                 + "\"*\",\"sha256\":\"*\",\"jar\":\"fixtures.jar\"},\"javaClass\":"
                 + "\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_echo\",\"result\":{\"n\":1},"
                 + "\"fetchedAt\":\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\",\"totalMs\":\"*\","
-                + "\"pid\":\"*\",\"launch\":\"*\"}", OutcomeJson.masked(queue.awaitOutcome("echo")));
+                + "\"pid\":\"*\",\"launch\":\"*\",\"sandbox\":\"none\"}", OutcomeJson.masked(queue.awaitOutcome("echo")));
     }
 
     @Test
@@ -65,7 +65,7 @@ class AttemptRecordsTest {
                 + "\"javaClass\":\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_fail\",\"result\":null,"
                 + "\"error\":{\"type\":\"java.lang.IllegalStateException\",\"message\":\"card declined\","
                 + "\"stackTrace\":\"*\"},\"fetchedAt\":\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\","
-                + "\"totalMs\":\"*\",\"pid\":\"*\",\"launch\":\"*\"}", OutcomeJson.masked(attempts.get(0)));
+                + "\"totalMs\":\"*\",\"pid\":\"*\",\"launch\":\"*\",\"sandbox\":\"none\"}", OutcomeJson.masked(attempts.get(0)));
         assertEquals("{\"id\":\"*\",\"status\":\"failed\",\"cause\":\"exception\",\"reason\":"
                 + "\"java.lang.IllegalStateException: card declined; gave up after 2 attempts\",\"disposition\":"
                 + "\"dead_lettered\",\"queue\":\"*\",\"host\":\"*\",\"class\":\"Fixtures\",\"worker\":\"fail\","
@@ -75,7 +75,7 @@ class AttemptRecordsTest {
                 + "\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_fail\",\"result\":null,\"error\":"
                 + "{\"type\":\"java.lang.IllegalStateException\",\"message\":\"card declined\",\"stackTrace\":"
                 + "\"*\"},\"fetchedAt\":\"*\",\"startedAt\":\"*\",\"finishedAt\":\"*\",\"durationMs\":\"*\",\"totalMs\":"
-                + "\"*\",\"pid\":\"*\",\"launch\":\"*\"}", OutcomeJson.masked(attempts.get(1)));
+                + "\"*\",\"pid\":\"*\",\"launch\":\"*\",\"sandbox\":\"none\"}", OutcomeJson.masked(attempts.get(1)));
     }
 
     @Test
@@ -87,7 +87,7 @@ class AttemptRecordsTest {
                 + "\"class\":\"Fixtures\",\"worker\":\"exit\",\"attempt\":1,\"plugin\":{\"id\":\"fixtures\",\"version\":"
                 + "\"*\",\"sha256\":\"*\",\"jar\":\"fixtures.jar\"},\"javaClass\":"
                 + "\"io.taskhost.examples.fixtures.Fixtures\",\"method\":\"_task_exit\",\"fetchedAt\":\"*\",\"startedAt\":"
-                + "\"*\",\"finishedAt\":\"*\",\"totalMs\":\"*\",\"pid\":\"*\",\"exitCode\":7,\"launch\":\"*\"}",
+                + "\"*\",\"finishedAt\":\"*\",\"totalMs\":\"*\",\"pid\":\"*\",\"exitCode\":7,\"launch\":\"*\",\"sandbox\":\"none\"}",
                 OutcomeJson.masked(queue.awaitOutcome("exit")));
     }
 

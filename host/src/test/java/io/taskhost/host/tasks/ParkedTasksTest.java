@@ -55,7 +55,7 @@ class ParkedTasksTest {
 
     private ParkedTasks at(Instant now) {
         var settings = new TaskSettings(queueKey, HOST, "TaskproModel", 1,
-                new RunLimits(Duration.ofMinutes(1), 3, "256m", List.of(), 0, 1), Map.of(), Duration.ofSeconds(1),
+                new RunLimits(Duration.ofMinutes(1), 3, "256m", List.of(), 0, 1, true), Map.of(), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 1 << 20, 64, PARK_FOR);
         return new ParkedTasks(queue.redis(), keys, outcomes, settings, Clock.fixed(now, ZoneOffset.UTC));
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +30,11 @@ public final class CliProcess implements AutoCloseable {
 
     /** Starts {@code io.taskhost.host.cli.Main} with {@code args}; its output goes to files in {@code directory}. */
     public static CliProcess start(Path directory, String... args) {
+        return start(directory, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with {@code environment} added to, or replacing, this JVM's. */
+    public static CliProcess start(Path directory, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.taskhost.host.cli.Main"));
         command.addAll(List.of(args));
@@ -36,8 +42,10 @@ public final class CliProcess implements AutoCloseable {
             Files.createDirectories(directory);
             Path out = Files.createTempFile(directory, "cli-", ".out");
             Path err = Files.createTempFile(directory, "cli-", ".err");
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new CliProcess(process, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + command, e);

@@ -3,6 +3,7 @@ package io.taskhost.host.testing;
 import io.taskhost.host.Host;
 import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.sandbox.SandboxMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ public final class TestHosts {
 
     /**
      * Settings for a host under test, to change further before {@code build()}: two slots, short retry
-     * backoff, quick rescans, no parking, host id {@code host-<queue>}.
+     * backoff, quick rescans, no parking, host id {@code host-<queue>}, and no sandbox: these tests
+     * watch their tasks from outside, through files in the test's directories and real pids, which a
+     * sandbox hides. The sandbox's own tests, in {@code io.taskhost.host.sandbox}, turn it on.
      */
     public static HostSettings.Builder builder(TestRedis redis, String queue, Path pluginsDir, Path cacheDir) {
         return HostSettings.builder()
@@ -60,7 +63,8 @@ public final class TestHosts {
                 .rescanInterval(Duration.ofSeconds(1))
                 .retryBackoff(Duration.ofMillis(200))
                 .retryBackoffMax(Duration.ofSeconds(1))
-                .parkUnknownFor(Duration.ZERO);
+                .parkUnknownFor(Duration.ZERO)
+                .workerSandbox(SandboxMode.OFF);
     }
 
     /** The settings of {@link #builder}, with {@code extra} {@code taskhost run} flags winning over them. */
