@@ -78,4 +78,17 @@ class SystemdUnitTest {
                 .flatMap(value -> Arrays.stream(value.split("\\s+"))).toList();
         assertTrue(writable.contains(cacheDir), cacheDir + " is not among ReadWritePaths " + writable);
     }
+
+    @Test
+    void theUnitRequiresTheSandboxAndLetsItMakeNamespacesAndCgroups() throws IOException {
+        assertTrue(service("Environment").contains("TASKHOST_WORKER_SANDBOX=required"));
+        for (String breaksTheSandbox : List.of("RestrictNamespaces", "PrivateUsers", "ProtectProc",
+                "ProtectControlGroups")) {
+            assertEquals(List.of(), service(breaksTheSandbox), breaksTheSandbox + "= keeps bubblewrap or the"
+                    + " per-worker cgroups from working");
+        }
+        List<String> delegated = service("Delegate").stream().flatMap(value -> Arrays.stream(value.split("\\s+")))
+                .toList();
+        assertTrue(delegated.containsAll(List.of("pids", "memory")), "Delegate= " + delegated);
+    }
 }

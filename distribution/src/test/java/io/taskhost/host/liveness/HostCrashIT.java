@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.HostProcess;
+import io.taskhost.host.testing.MarkedProcesses;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.RestartableRedis;
 import io.taskhost.host.testing.TestHosts;
@@ -75,7 +76,7 @@ class HostCrashIT {
         Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
         try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
             HostProcess doomed = HostProcess.run(temp.resolve("doomed.log"),
-                    hostArgs(queueKey, plugins, "doomed", "--heartbeat-ttl", "2s"));
+                    hostArgs(queueKey, plugins, "doomed", "--heartbeat-ttl", "2s", "--worker-sandbox", "off"));
             try {
                 for (int seq = 0; seq < 2; seq++) {
                     queue.push("{\"worker\":\"mark\",\"class\":\"Fixtures\",\"params\":{\"dir\":\"" + temp
@@ -117,7 +118,7 @@ class HostCrashIT {
         Path pidFile = temp.resolve("grandchild.pid");
         long grandchild = 0;
         try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
-            HostProcess host = HostProcess.run(temp.resolve("orphans.log"), hostArgs(queueKey, plugins, "orphans"));
+            HostProcess host = HostProcess.run(temp.resolve("orphans.log"), hostArgs(queueKey, plugins, "orphans", "--worker-sandbox", "off"));
             List<ProcessHandle> workers;
             try {
                 queue.push("{\"worker\":\"grandchild\",\"class\":\"Fixtures\",\"params\":{\"pidFile\":\"" + pidFile
@@ -141,6 +142,28 @@ class HostCrashIT {
         }
     }
 
+    @Test
+    void aSandboxedTasksGrandchildDiesWithTheHostsSigkill() throws Exception {
+        String queueKey = TestHosts.uniqueQueue();
+        Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+        String mark = MarkedProcesses.uniqueSleep();
+        try (var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            HostProcess host = HostProcess.run(temp.resolve("sandboxed-orphans.log"),
+                    hostArgs(queueKey, plugins, "sandboxed-orphans", "--worker-sandbox", "required"));
+            try {
+                queue.push("{\"worker\":\"grandchild\",\"class\":\"Fixtures\",\"params\":{\"seconds\":\"" + mark
+                        + "\",\"then\":\"hang\"}}");
+                Eventually.within(QueueProbe.DEADLINE, "the task to start its grandchild",
+                        () -> MarkedProcesses.anyRuns(mark));
+                host.kill9();
+            } finally {
+                host.close();
+            }
+            Eventually.within(Duration.ofSeconds(20), "the grandchild of a sandboxed task to die with its host",
+                    () -> !MarkedProcesses.anyRuns(mark));
+        }
+    }
+
     private static List<String> passedSeqs(QueueProbe queue) {
         return queue.outcomes().stream().filter(o -> "passed".equals(o.path("status").asText()))
                 .map(o -> o.path("result").path("seq").asText()).distinct().toList();
@@ -151,7 +174,7 @@ class HostCrashIT {
         String queueKey = TestHosts.uniqueQueue();
         Path plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
         try (var redis = RestartableRedis.notStartedYet(java.nio.file.Files.createDirectories(temp.resolve("late")))) {
-            var args = new java.util.ArrayList<>(List.of(hostArgs(queueKey, plugins, "early", "--heartbeat-ttl", "2s")));
+            var args = new java.util.ArrayList<>(List.of(hostArgs(queueKey, plugins, "early", "--heartbeat-ttl", "2s", "--worker-sandbox", "off")));
             args.set(args.indexOf("--redis") + 1, redis.url());
             HostProcess early = HostProcess.run(temp.resolve("early.log"), args.toArray(String[]::new));
             try {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskhost.host.launch.WorkerRun;
+import io.taskhost.host.sandbox.SandboxMode;
+import io.taskhost.host.sandbox.SandboxProbe;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.testing.Eventually;
 import java.io.IOException;
@@ -80,6 +82,22 @@ class ClassDataSharingTest {
         assertPassed(worker.run(classData));
         try (var files = Files.list(archive.getParent())) {
             assertEquals(List.of(archive), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    /** The training and verification runs load the plugin's classes, so they run sandboxed, as workers do. */
+    @Test
+    void anArchiveTrainedInTheSandboxIsBuiltVerifiedAndLeavesNothingBehind() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        WorkerSandbox sandbox = SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, HOST_JAVA);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, sandbox);
+
+        Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
+
+        assertEquals(new ClassDataStatus(true, 1, 0, 0), classData.status());
+        assertPassed(worker.run(classData));
+        try (var files = Files.list(archive.getParent())) {
+            assertEquals(List.of(archive), files.toList(), "no build directory is left behind");
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.testing.Eventually;
+import io.taskhost.host.testing.MarkedProcesses;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,9 +94,9 @@ class SandboxedWorkersTest {
         }
         assertEqualContents(before, contents(targets));
         queue.push("{\"worker\":\"echo\",\"class\":\"Fixtures\",\"params\":{\"after\":\"writes\"}}");
-        assertEquals("passed", queue.awaitOutcomes("echo", 2).stream()
-                .filter(outcome -> outcome.path("result").has("after")).findFirst().orElseThrow()
-                .path("status").asText());
+        JsonNode after = Eventually.value(DEADLINE, "the task after the writes", () -> queue.outcomes().stream()
+                .filter(outcome -> outcome.path("result").has("after")).findFirst().orElse(null));
+        assertEquals("passed", after.path("status").asText(), after.toString());
     }
 
     @Test
@@ -112,25 +112,25 @@ class SandboxedWorkersTest {
 
     @Test
     void aGrandchildDiesWhenItsTaskTimesOut() {
-        String marker = uniqueSleep();
+        String marker = MarkedProcesses.uniqueSleep();
         queue.push(payload("hang_with_child", "{\"seconds\":\"" + marker + "\"}"));
 
-        Eventually.within(DEADLINE, "the task's child to start", () -> processRuns(marker));
+        Eventually.within(DEADLINE, "the task's child to start", () -> MarkedProcesses.anyRuns(marker));
         JsonNode hung = queue.awaitOutcome("hang_with_child");
         assertEquals("timeout", hung.path("cause").asText(), hung.toString());
-        Eventually.within(DEADLINE, "the child of a task that timed out to be gone", () -> !processRuns(marker));
+        Eventually.within(DEADLINE, "the child of a task that timed out to be gone", () -> !MarkedProcesses.anyRuns(marker));
     }
 
     @Test
     void aGrandchildDiesWhenItsWorkerExitsOrItsTaskReturns() {
-        String exited = uniqueSleep();
-        String returned = uniqueSleep();
+        String exited = MarkedProcesses.uniqueSleep();
+        String returned = MarkedProcesses.uniqueSleep();
         queue.push(payload("grandchild", "{\"seconds\":\"" + exited + "\",\"then\":\"exit\"}"));
         queue.push(payload("grandchild", "{\"seconds\":\"" + returned + "\",\"then\":\"return\"}"));
 
         queue.awaitOutcomes("grandchild", 2);
         Eventually.within(DEADLINE, "the grandchildren of finished tasks to be gone",
-                () -> !processRuns(exited) && !processRuns(returned));
+                () -> !MarkedProcesses.anyRuns(exited) && !MarkedProcesses.anyRuns(returned));
     }
 
     @Test
@@ -173,26 +173,6 @@ class SandboxedWorkersTest {
 
     private static String payload(String worker, String params) {
         return "{\"worker\":\"" + worker + "\",\"class\":\"Fixtures\",\"params\":" + params + "}";
-    }
-
-    /** {@code 600.<digits>}: a sleep whose command line no other process on the machine has. */
-    private static String uniqueSleep() {
-        return "600." + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
-    }
-
-    /** Whether a process whose command line names {@code marker} runs anywhere on this machine. */
-    private static boolean processRuns(String marker) {
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.filter(entry -> entry.getFileName().toString().matches("\\d+")).anyMatch(entry -> {
-                try {
-                    return new String(Files.readAllBytes(entry.resolve("cmdline"))).contains(marker);
-                } catch (IOException | RuntimeException gone) {
-                    return false;
-                }
-            });
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
-        }
     }
 
     private static int redisPort() {
