@@ -4,7 +4,10 @@ import io.taskhost.worker.ProcessIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,16 +63,21 @@ final class CgroupV2Limiter extends CgroupLimiter {
         return new CgroupV2Limiter(hostGroup, fs, maxProcesses);
     }
 
-    /** Moves the host into {@code <own>/host} and enables the controllers for {@code <own>}'s children; or moves it back. */
+    /**
+     * Moves the host, and the processes it has started in {@code <own>} already (an embedded
+     * redis-server), into {@code <own>/host}, and enables the controllers for {@code <own>}'s children;
+     * or, where the kernel refuses that because other processes are in {@code <own>}, moves them back.
+     */
     private static void moveIntoLeaf(Path own, CgroupFs fs, ProcessIdentity self) throws NotUsable {
         Path leaf = own.resolve(LEAF);
         boolean made = !Files.isDirectory(leaf);
-        String pid = Long.toString(self.pid());
+        List<Long> moved;
         try {
             if (made) {
                 fs.makeGroup(leaf);
             }
-            Cgroups.write(leaf.resolve("cgroup.procs"), pid);
+            Cgroups.write(leaf.resolve("cgroup.procs"), Long.toString(self.pid()));
+            moved = moveChildren(own, leaf, self);
         } catch (IOException e) {
             removeIfMade(leaf, made, fs);
             throw new NotUsable("cannot move the host into " + leaf + ": " + e.getMessage());
@@ -78,15 +86,34 @@ final class CgroupV2Limiter extends CgroupLimiter {
             Cgroups.write(own.resolve("cgroup.subtree_control"), ENABLE);
         } catch (IOException e) {
             List<Long> others = Cgroups.processes(own);
-            try {
-                Cgroups.write(own.resolve("cgroup.procs"), pid);
-            } catch (IOException back) {
-                log.warn("could not move the host back from {} into {}: {}", leaf, own, back.toString());
+            for (long pid : moved) {
+                try {
+                    Cgroups.write(own.resolve("cgroup.procs"), Long.toString(pid));
+                } catch (IOException back) {
+                    log.warn("could not move pid {} back from {} into {}: {}", pid, leaf, own, back.toString());
+                }
             }
             removeIfMade(leaf, made, fs);
             throw new NotUsable("cannot enable pids and memory for the groups in " + own + " (" + e.getMessage() + ")"
                     + (others.isEmpty() ? "" : "; it holds other processes than the host: " + others));
         }
+    }
+
+    /** Moves the host's descendants that are in {@code own} into {@code leaf}; returns the host's pid and theirs. */
+    private static List<Long> moveChildren(Path own, Path leaf, ProcessIdentity self) {
+        var moved = new ArrayList<>(List.of(self.pid()));
+        Set<Long> descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+        for (long pid : Cgroups.processes(own)) {
+            if (descendants.contains(pid)) {
+                try {
+                    Cgroups.write(leaf.resolve("cgroup.procs"), Long.toString(pid));
+                    moved.add(pid);
+                } catch (IOException e) {
+                    log.debug("could not move pid {} into {}: {}", pid, leaf, e.toString());
+                }
+            }
+        }
+        return moved;
     }
 
     private static void removeIfMade(Path leaf, boolean made, CgroupFs fs) {

@@ -61,6 +61,22 @@ class WorkerLimitsDetectionTest {
     }
 
     @Test
+    void theProcessesTheHostStartedAlreadyComeAlongIntoTheLeafAndNoOthers() throws Exception {
+        Path own = machine.cgroup2("sys/fs/cgroup", "/system.slice/taskhost.service", "memory pids");
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            // The fake leaf's cgroup.procs keeps the last pid written: the host's first, then its child's.
+            write(own.resolve("cgroup.procs"), PID + "\n" + child.pid() + "\n1\n");
+            try (WorkerLimits limits = detect(64)) {
+                assertEquals("cgroup v2", limits.kind());
+                assertEquals(Long.toString(child.pid()), read(own.resolve("host/cgroup.procs")));
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void eachCgroupV2WorkerGetsAGroupOfItsOwnWithItsLimitsNoSwapAndOneOomKillForAll() throws IOException {
         Path own = machine.cgroup2("sys/fs/cgroup", "/system.slice/taskhost.service", "memory pids");
         try (WorkerLimits limits = detect(64)) {
