@@ -10,9 +10,12 @@ import io.taskhost.host.http.HttpEndpoint;
 import io.taskhost.host.http.ObservedHost;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
+import io.taskhost.host.launch.WorkerIsolation;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerScratch;
+import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.host.sandbox.SandboxProbe;
+import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.jobs.RepeatingJobs;
 import io.taskhost.host.liveness.Heartbeat;
@@ -137,6 +140,9 @@ public final class Host implements AutoCloseable {
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
         WorkerSandbox sandbox = SandboxProbe.ofThisMachine().choose(settings.workerSandbox(), settings.workerJava());
+        WorkerLimits limits = settings.workerSandbox() == SandboxMode.OFF ? WorkerLimits.none()
+                : parts.add(WorkerLimits.detect(settings.workerMaxProcesses()));
+        log.info("worker limits: {}", limits.describe());
         var scratch = parts.add(WorkerScratch.create(settings.scratchDir()));
         var groups = parts.add(ProcessGroups.ofThisPlatform());
         if (!groups.available()) {
@@ -149,7 +155,8 @@ public final class Host implements AutoCloseable {
                 : ClassDataSharing.off());
         var launcher = parts.add(new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.scratchDir(), settings.sparesKeptFor()),
-                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar, sandbox));
+                WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar,
+                new WorkerIsolation(sandbox, limits, settings.workerMemoryHeadroom())));
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,

@@ -116,7 +116,7 @@ class ForkedWorkerTest {
     void anOperationTheClassLacksFailsListingItsOperations() {
         TaskOutcome outcome = tasks.run("Fixtures", "send_welcome_mail").assertFailed("unknown_operation");
         assertTrue(outcome.reason().startsWith("io.taskhost.examples.fixtures.Fixtures has no operation"
-                + " _task_send_welcome_mail; its operations: [crash_once, echo, "), outcome.reason());
+                + " _task_send_welcome_mail; its operations: [connect, crash_once, echo, "), outcome.reason());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.taskhost.host.launch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.sandbox.Confinement;
 import io.taskhost.worker.OutputLine;
 import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.WorkerProcess;
@@ -38,6 +39,7 @@ final class WorkerJvm {
 
     private final Process process;
     private final String sandbox;
+    private final Confinement limits;
     private final ObjectMapper mapper;
     private final ProcessGroups groups;
     private final OutputStream stdin;
@@ -53,10 +55,11 @@ final class WorkerJvm {
     private Task current;
     private int tasksTaken;
 
-    private WorkerJvm(Process process, String sandbox, ObjectMapper mapper, ProcessGroups groups, int capacity,
-                      Map<String, String> startContext, Runnable afterExit) {
+    private WorkerJvm(Process process, String sandbox, Confinement limits, ObjectMapper mapper, ProcessGroups groups,
+                      int capacity, Map<String, String> startContext, Runnable afterExit) {
         this.process = process;
         this.sandbox = sandbox;
+        this.limits = limits;
         this.mapper = mapper;
         this.groups = groups;
         this.stdin = process.getOutputStream();
@@ -68,6 +71,7 @@ final class WorkerJvm {
                 this::onStderr, () -> { });
         this.gone = process.onExit().handle((exited, e) -> {
             groups.signal(process.pid(), "KILL");
+            limits.close();
             afterExit.run();
             return null;
         });
@@ -91,7 +95,7 @@ final class WorkerJvm {
             scratch.delete(directory);
             throw e;
         }
-        return new WorkerJvm(process, wrapper.sandbox(), mapper, groups, capacity, MDC.getCopyOfContextMap(),
+        return new WorkerJvm(process, wrapper.sandbox(), wrapper.limits(), mapper, groups, capacity, MDC.getCopyOfContextMap(),
                 () -> scratch.delete(directory));
     }
 
@@ -156,7 +160,7 @@ final class WorkerJvm {
                     reapBy(deadline);
                 }
                 return new WorkerRun(null, null, pid(), false, assignedAt, task.tail(), launch, sandbox,
-                        received.tooLarge());
+                        limitReached(), received.tooLarge());
             }
             WorkerReport report = parse(received == null ? null : received.json());
             if (report == null) {
@@ -164,16 +168,22 @@ final class WorkerJvm {
                 stdoutPump.join(OUTPUT_DRAIN.toMillis());
                 stderrPump.join(OUTPUT_DRAIN.toMillis());
                 return new WorkerRun(null, process.exitValue(), pid(), timedOut, assignedAt, task.tail(), launch,
-                        sandbox, null);
+                        sandbox, limitReached(), null);
             }
             if (last) {
                 reapBy(deadline);
             }
-            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch, sandbox, null);
+            return new WorkerRun(report, null, pid(), false, assignedAt, task.tail(), launch, sandbox,
+                    report.passed() ? null : limitReached(), null);
         } catch (InterruptedException e) {
             kill();
             throw e;
         }
+    }
+
+    /** Which of its limits this JVM reached, for a task that failed: a fork that failed may be why. */
+    private String limitReached() {
+        return limits.limitReached().orElse(null);
     }
 
     private WorkerReport parse(String json) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.classdata.ClassDataSharing;
 import io.taskhost.host.sandbox.Confined;
+import io.taskhost.host.sandbox.Confinement;
 import io.taskhost.host.sandbox.FilesNamed;
+import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.TaskAssignment;
@@ -43,7 +45,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private final WorkerScratch scratch;
     private final ProcessGroups groups;
     private final CachedJarCheck jars;
-    private final WorkerSandbox sandbox;
+    private final WorkerIsolation isolation;
     private final ExecutorService spawner;
 
     /**
@@ -55,16 +57,16 @@ public final class WorkerLauncher implements AutoCloseable {
     public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
                           ObjectMapper mapper, CachedJarCheck jars) throws IOException {
         this(settings, classpath, classData, mapper, WorkerScratch.create(settings.scratchRoot()),
-                ProcessGroups.ofThisPlatform(), jars, WorkerSandbox.none());
+                ProcessGroups.ofThisPlatform(), jars, WorkerIsolation.none());
     }
 
     /**
-     * A launcher that starts workers in {@code scratch}, {@code groups} and {@code sandbox}; it closes
-     * the first two when it is closed.
+     * A launcher that starts workers in {@code scratch} and {@code groups}, confined by {@code isolation};
+     * it closes the first two when it is closed.
      */
     public WorkerLauncher(LaunchSettings settings, WorkerClasspath classpath, ClassDataSharing classData,
                           ObjectMapper mapper, WorkerScratch scratch, ProcessGroups groups, CachedJarCheck jars,
-                          WorkerSandbox sandbox) {
+                          WorkerIsolation isolation) {
         this.settings = settings;
         this.classpath = classpath;
         this.classData = classData;
@@ -72,7 +74,7 @@ public final class WorkerLauncher implements AutoCloseable {
         this.scratch = scratch;
         this.groups = groups;
         this.jars = jars;
-        this.sandbox = sandbox;
+        this.isolation = isolation;
         this.spawner = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "worker-spawner");
             thread.setDaemon(true);
@@ -148,16 +150,24 @@ public final class WorkerLauncher implements AutoCloseable {
         options.addAll(classData.optionsFor(jarsOnClasspath, plan.jvmOptions()));
         List<Path> readOnly = new ArrayList<>(jarsOnClasspath);
         readOnly.addAll(FilesNamed.byOptions(options));
-        var wrapper = new WorkerWrapper(sandbox.name(), sandbox.hidesHost(),
-                directory -> sandbox.commandFor(new Confined(readOnly, List.of(directory), directory, plan.network())));
-        Future<WorkerJvm> started;
+        WorkerSandbox sandbox = isolation.sandbox();
+        Confinement confinement = isolation.limits().forWorker(
+                WorkerLimits.memoryFor(options, isolation.memoryHeadroom()));
+        var wrapper = new WorkerWrapper(sandbox.name(), sandbox.hidesHost(), directory -> {
+            List<String> prefix = new ArrayList<>(confinement.commandPrefix());
+            prefix.addAll(sandbox.commandFor(new Confined(readOnly, List.of(directory), directory, plan.network())));
+            return prefix;
+        }, confinement);
         try {
-            started = spawner.submit(() -> WorkerJvm.start(settings.java(), scratch, groups, wrapper, mapper, options,
-                    classpath.with(plan.pluginJar()), warm, plan.workerClass(), plan.tasksPerWorker()));
+            return awaitStarted(spawner.submit(() -> WorkerJvm.start(settings.java(), scratch, groups, wrapper, mapper,
+                    options, classpath.with(plan.pluginJar()), warm, plan.workerClass(), plan.tasksPerWorker())));
         } catch (RejectedExecutionException e) {
+            confinement.close();
             throw new IOException("the launcher is closed; no worker JVM is started", e);
+        } catch (IOException | RuntimeException e) {
+            confinement.close();
+            throw e;
         }
-        return awaitStarted(started);
     }
 
     /**

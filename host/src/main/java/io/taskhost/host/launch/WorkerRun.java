@@ -16,12 +16,14 @@ import java.util.List;
  *                   fatal errors to stdout), to explain a death
  * @param launch     {@code cold}, {@code spare} or {@code reused}: see {@link WorkerLauncher}
  * @param sandbox    the sandbox the worker ran in: {@code bubblewrap} or {@code none}
+ * @param limitReached which of its limits the worker reached, such as its process limit, for a task that
+ *                   failed or a worker that died; null if none, or if it passed
  * @param reportBytes the length of a report line longer than {@link WorkerProtocol#MAX_REPORT_BYTES}, which
  *                   the host did not read; null otherwise
  */
 public record WorkerRun(WorkerReport report, Integer exitCode, long pid, boolean timedOut, long assignedAt,
                         List<String> outputTail, String launch, String sandbox,
-                        Long reportBytes) {
+                        String limitReached, Long reportBytes) {
 
     /** Whether the worker sent a report too large for the host to read. */
     public boolean reportTooLarge() {

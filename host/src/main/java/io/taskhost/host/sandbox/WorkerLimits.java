@@ -77,6 +77,31 @@ public final class WorkerLimits implements AutoCloseable {
         return new WorkerLimits(limiter);
     }
 
+    /** No limits beyond the heap: for {@code --worker-sandbox=off}. */
+    public static WorkerLimits none() {
+        return new WorkerLimits(new NoLimiter());
+    }
+
+    /**
+     * The memory limit of a whole worker JVM started with {@code jvmOptions}: its heap (the last
+     * {@code -Xmx}; without one, the JVM's own default of a quarter of the machine's memory) plus
+     * {@code headroom}, a size such as {@code 512m}.
+     */
+    public static long memoryFor(List<String> jvmOptions, String headroom) {
+        long heap = -1;
+        for (String option : jvmOptions) {
+            if (option.startsWith("-Xmx")) {
+                heap = Sizes.bytes(option.substring(4));
+            }
+        }
+        if (heap < 0) {
+            var machine = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            heap = machine.getTotalMemorySize() / 4;
+        }
+        return Math.addExact(heap, Sizes.bytes(headroom));
+    }
+
     /** "cgroup v2", "cgroup v1", "rlimit" or "none". */
     public String kind() {
         return limiter.kind();

@@ -230,11 +230,17 @@ final class TaskProcessor {
             TaskEnvelope envelope = payload.envelope();
             if (report != null) {
                 return outcome(payload, envelope, route, method, run, report.passed() ? null : Cause.EXCEPTION,
-                        report.passed() ? null : report.error().type() + ": " + report.error().message());
+                        report.passed() ? null : withLimit(report.error().type() + ": " + report.error().message(), run));
             }
             WorkerEnd end = WorkerEnd.of(run.reportBytes(), run.timedOut(), limits.timeout(), run.exitCode(),
                     run.outputTail(), limits.maxHeap());
-            return outcome(payload, envelope, route, method, run, cause(end), end.reason());
+            return outcome(payload, envelope, route, method, run, cause(end), withLimit(end.reason(), run));
+        }
+
+        /** The reason, with the limit the worker reached in front, since that limit is likely why. */
+        private static String withLimit(String reason, WorkerRun run) {
+            return run.limitReached() == null ? reason : "the worker " + run.limitReached().replaceFirst("^it ", "")
+                    + ": " + reason;
         }
 
         private static Cause cause(WorkerEnd end) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.testing.TestHosts;
+import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.TaskAssignment;
 import io.taskhost.worker.WorkerProcess;
@@ -47,7 +48,10 @@ final class FixtureWorkers implements AutoCloseable {
         return new LaunchPlan(jar, options, warmSpares, tasksPerWorker, FIXTURES);
     }
 
-    private static final WorkerWrapper NO_SANDBOX = new WorkerWrapper("none", false, directory -> List.of());
+
+    private static WorkerWrapper unconfined() throws IOException {
+        return new WorkerWrapper("none", false, directory -> List.of(), WorkerLimits.none().forWorker(1));
+    }
 
     boolean groupsAvailable() {
         return groups.available();
@@ -58,7 +62,7 @@ final class FixtureWorkers implements AutoCloseable {
         if (closed) {
             throw new IOException("the test is over: no more worker JVMs");
         }
-        WorkerJvm jvm = WorkerJvm.start(JAVA, scratch, groups, NO_SANDBOX, mapper, plan.jvmOptions(),
+        WorkerJvm jvm = WorkerJvm.start(JAVA, scratch, groups, unconfined(), mapper, plan.jvmOptions(),
                 classpath.with(plan.pluginJar()), warm, plan.workerClass(), plan.tasksPerWorker());
         started.add(jvm);
         return jvm;
