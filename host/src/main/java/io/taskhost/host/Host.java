@@ -10,11 +10,11 @@ import io.taskhost.host.http.HttpEndpoint;
 import io.taskhost.host.http.ObservedHost;
 import io.taskhost.host.launch.LaunchSettings;
 import io.taskhost.host.launch.WorkerClasspath;
-import io.taskhost.host.launch.WorkerIsolation;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerScratch;
 import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.host.sandbox.SandboxProbe;
+import io.taskhost.host.sandbox.WorkerIsolation;
 import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.jobs.RepeatingJobs;
@@ -143,6 +143,7 @@ public final class Host implements AutoCloseable {
         WorkerLimits limits = settings.workerSandbox() == SandboxMode.OFF ? WorkerLimits.none()
                 : parts.add(WorkerLimits.detect(settings.workerMaxProcesses()));
         log.info("worker limits: {}", limits.describe());
+        var isolation = new WorkerIsolation(sandbox, limits, settings.workerMemoryHeadroom());
         var scratch = parts.add(WorkerScratch.create(settings.scratchDir()));
         var groups = parts.add(ProcessGroups.ofThisPlatform());
         if (!groups.available()) {
@@ -151,12 +152,12 @@ public final class Host implements AutoCloseable {
         }
         var classData = parts.add(settings.classDataSharing()
                 ? ClassDataSharing.forWorkers(settings.workerJava(), settings.cacheDir(), scratch.newDirectory("class-data"),
-                        sandbox)
+                        isolation)
                 : ClassDataSharing.off());
         var launcher = parts.add(new WorkerLauncher(
                 new LaunchSettings(settings.workerJava(), settings.scratchDir(), settings.sparesKeptFor()),
                 WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar,
-                new WorkerIsolation(sandbox, limits, settings.workerMemoryHeadroom())));
+                isolation));
         var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,

@@ -2,7 +2,7 @@ package io.taskhost.host.classdata;
 
 import io.taskhost.host.plugins.JarDigest;
 import io.taskhost.host.plugins.VerifiedFiles;
-import io.taskhost.host.sandbox.WorkerSandbox;
+import io.taskhost.host.sandbox.WorkerIsolation;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,17 +76,17 @@ public final class ClassDataSharing implements AutoCloseable {
      * Archives for the worker JVMs that {@code java} runs, kept in {@code <cacheDir>/class-data}.
      *
      * @param workDir where the training JVMs run, as workers do
-     * @param sandbox where they run: they load the plugin's classes
+     * @param isolation how they are confined, as workers are: they load the plugin's classes
      */
-    public static ClassDataSharing forWorkers(Path java, Path cacheDir, Path workDir, WorkerSandbox sandbox) {
-        var runner = new JvmRunner(workDir, JVM_RUN_LIMIT, sandbox);
+    public static ClassDataSharing forWorkers(Path java, Path cacheDir, Path workDir, WorkerIsolation isolation) {
+        var runner = new JvmRunner(workDir, JVM_RUN_LIMIT, isolation);
         return new ClassDataSharing(true, java, new ArchiveNames(cacheDir.resolve("class-data")), new JdkProbe(runner),
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner), builderThread());
     }
 
     /** Never an archive: for {@code --class-data-sharing=false}. */
     public static ClassDataSharing off() {
-        var runner = new JvmRunner(Path.of("."), JVM_RUN_LIMIT, WorkerSandbox.none());
+        var runner = new JvmRunner(Path.of("."), JVM_RUN_LIMIT, WorkerIsolation.none());
         return new ClassDataSharing(false, Path.of("java"), new ArchiveNames(Path.of(".")), new JdkProbe(runner),
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner), builderThread());
     }

@@ -1,8 +1,10 @@
 package io.taskhost.host.classdata;
 
 import io.taskhost.host.sandbox.Confined;
+import io.taskhost.host.sandbox.Confinement;
 import io.taskhost.host.sandbox.FilesNamed;
-import io.taskhost.host.sandbox.WorkerSandbox;
+import io.taskhost.host.sandbox.WorkerIsolation;
+import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.worker.WorkerProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -28,13 +30,13 @@ final class JvmRunner {
 
     private final Path workDir;
     private final Duration limit;
-    private final WorkerSandbox sandbox;
+    private final WorkerIsolation isolation;
 
-    /** @param sandbox where the runs of a worker, which load a plugin's classes, are confined */
-    JvmRunner(Path workDir, Duration limit, WorkerSandbox sandbox) {
+    /** @param isolation how the runs of a worker, which load a plugin's classes, are confined */
+    JvmRunner(Path workDir, Duration limit, WorkerIsolation isolation) {
         this.workDir = workDir;
         this.limit = limit;
-        this.sandbox = sandbox;
+        this.isolation = isolation;
     }
 
     record Result(int exitCode, String output) {
@@ -69,9 +71,14 @@ final class JvmRunner {
             readOnly.add(Path.of(entry));
         }
         readOnly.addAll(FilesNamed.byOptions(jvmOptions));
-        List<String> wrapper = sandbox.commandFor(new Confined(readOnly, List.of(workDir, outputDir), workDir, false));
-        Process process = WorkerProcess.start(wrapper, java, jvmOptions, classpath, workDir, arguments);
-        return finish(process, List.of(java.toString(), String.join(" ", jvmOptions), "-cp", classpath));
+        try (Confinement limits = isolation.limits().forWorker(
+                WorkerLimits.memoryFor(jvmOptions, isolation.memoryHeadroom()))) {
+            List<String> wrapper = new ArrayList<>(limits.commandPrefix());
+            wrapper.addAll(isolation.sandbox().commandFor(
+                    new Confined(readOnly, List.of(workDir, outputDir), workDir, false)));
+            Process process = WorkerProcess.start(wrapper, java, jvmOptions, classpath, workDir, arguments);
+            return finish(process, List.of(java.toString(), String.join(" ", jvmOptions), "-cp", classpath));
+        }
     }
 
     private Result finish(Process process, List<String> command) throws InterruptedException, IOException {

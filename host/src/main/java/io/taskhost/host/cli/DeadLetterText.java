@@ -28,7 +28,7 @@ final class DeadLetterText {
 
     private static final Set<String> SHOWN_OR_TIMING = Set.of("id", "status", "cause", "reason", "queue", "host",
             "class", "worker", "attempt", "plugin", "javaClass", "method", "error", "fetchedAt", "startedAt",
-            "finishedAt", "durationMs", "totalMs", "pid", "exitCode", "launch", "disposition", "retryAt", "quarantined", "history");
+            "finishedAt", "durationMs", "totalMs", "pid", "exitCode", "launch", "sandbox", "disposition", "retryAt", "quarantined", "history");
 
     private DeadLetterText() {
     }
@@ -142,6 +142,7 @@ final class DeadLetterText {
         value(record, "pid").ifPresent(pid -> facts.add("pid " + pid));
         value(record, "exitCode").ifPresent(code -> facts.add("exit code " + code));
         value(record, "launch").ifPresent(launch -> facts.add(launch + " JVM"));
+        value(record, "sandbox").ifPresent(sandbox -> facts.add("sandbox " + sandbox));
         return facts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", facts));
     }
 

@@ -6,6 +6,7 @@ import io.taskhost.host.classdata.ClassDataSharing;
 import io.taskhost.host.sandbox.Confined;
 import io.taskhost.host.sandbox.Confinement;
 import io.taskhost.host.sandbox.FilesNamed;
+import io.taskhost.host.sandbox.WorkerIsolation;
 import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.worker.ProcessGroups;

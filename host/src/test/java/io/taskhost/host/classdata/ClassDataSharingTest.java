@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.host.sandbox.SandboxProbe;
+import io.taskhost.host.sandbox.WorkerIsolation;
+import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.testing.Eventually;
 import java.io.IOException;
@@ -65,7 +67,7 @@ class ClassDataSharingTest {
     @Test
     void theFixturesClasspathGetsAVerifiedAppCdsArchiveThatTheNoopTaskRunsWith() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
         assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()),
                 "the first launch must not wait for an archive");
 
@@ -90,7 +92,8 @@ class ClassDataSharingTest {
     void anArchiveTrainedInTheSandboxIsBuiltVerifiedAndLeavesNothingBehind() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
         WorkerSandbox sandbox = SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, sandbox);
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir,
+                new WorkerIsolation(sandbox, WorkerLimits.detect(512), "512m"));
 
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
@@ -104,7 +107,7 @@ class ClassDataSharingTest {
     @Test
     void aJarWithOtherContentAtTheSamePathGetsAnotherArchive() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
         Path first = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         Files.copy(Path.of(System.getProperty("taskhost.test.plugins-dir", "../plugins-dir"), "taskpro-example.jar"),
@@ -122,7 +125,7 @@ class ClassDataSharingTest {
     @Test
     void anArchiveThatFailsVerificationIsNeverUsedNorRebuiltAndTheTaskStillRuns() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerSandbox.none());
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerIsolation.none());
         var training = new JvmTraining(runner);
         ArchiveTraining corrupting = (jdk, jvmOptions, classpath, archive) -> {
             training.train(jdk, jvmOptions, classpath, archive);
@@ -150,7 +153,7 @@ class ClassDataSharingTest {
     @Test
     void aVerifiedArchiveDeletedLaterIsDroppedAndTheTaskStillRuns() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         Files.delete(archive);
@@ -162,7 +165,7 @@ class ClassDataSharingTest {
     @Test
     void aVerifiedArchiveThatChangesIsNotUsedAndIsBuiltAgain() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
 
         overwriteStart(archive);
@@ -177,12 +180,12 @@ class ClassDataSharingTest {
     @Test
     void anArchiveLeftByAnEarlierRunIsBuiltAgainBeforeAWorkerUsesIt() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
         Path archive = NoopWorker.archivePath(worker.awaitArchiveOptions(classData));
         classData.close();
         overwriteStart(archive);
 
-        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
         List<String> options = worker.awaitArchiveOptions(classData);
 
         assertEquals(archive, NoopWorker.archivePath(options));
@@ -194,7 +197,7 @@ class ClassDataSharingTest {
     void onTemurin25AnAotCacheIsBuiltAndTheNoopTaskRunsWithIt() throws Exception {
         assumeTrue(Files.isExecutable(TEMURIN_25), TEMURIN_25 + " is not installed");
         NoopWorker worker = worker(TEMURIN_25);
-        classData = ClassDataSharing.forWorkers(TEMURIN_25, cacheDir, workDir, WorkerSandbox.none());
+        classData = ClassDataSharing.forWorkers(TEMURIN_25, cacheDir, workDir, WorkerIsolation.none());
 
         List<String> options = worker.awaitArchiveOptions(classData);
 
@@ -209,7 +212,7 @@ class ClassDataSharingTest {
     void aJdkOlderThan13GetsNoArchive() throws Exception {
         Path oldJava = fakeJava("1.8", "1.8.0_402-b06");
         NoopWorker worker = worker(oldJava);
-        var runner = new JvmRunner(workDir, Duration.ofMinutes(1), WorkerSandbox.none());
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(1), WorkerIsolation.none());
         var probe = new JdkProbe(runner);
         classData = new ClassDataSharing(true, oldJava, new ArchiveNames(cacheDir.resolve("class-data")), probe,
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner),
@@ -227,7 +230,7 @@ class ClassDataSharingTest {
     void aJavaThatCannotTellItsVersionGetsNoArchive() throws Exception {
         Path broken = Files.writeString(temp.resolve("broken-java"), "#!/bin/sh\necho 'no such JVM' >&2\nexit 1\n");
         assertTrue(broken.toFile().setExecutable(true));
-        var probe = new JdkProbe(new JvmRunner(workDir, Duration.ofMinutes(1), WorkerSandbox.none()));
+        var probe = new JdkProbe(new JvmRunner(workDir, Duration.ofMinutes(1), WorkerIsolation.none()));
 
         WorkerJdk jdk = probe.probe(broken);
 

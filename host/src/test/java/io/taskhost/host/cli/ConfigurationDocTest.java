@@ -128,6 +128,6 @@ class ConfigurationDocTest {
             }
         }
         assertEquals(Set.of("task-timeout", "max-attempts", "worker-max-heap", "worker-jvm-options", "warm-spares",
-                "tasks-per-worker"), documented, "per-plugin settings in " + DOC);
+                "tasks-per-worker", "network"), documented, "per-plugin settings in " + DOC);
     }
 }

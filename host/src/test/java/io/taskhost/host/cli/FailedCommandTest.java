@@ -141,7 +141,7 @@ class FailedCommandTest {
                 "plugin    taskpro-example 1.2.0, taskpro-example.jar, sha256 db84",
                 "code      io.taskhost.examples.taskpro.MailTasks#_task_send_welcome_mail",
                 "finished  2026-03-01T10:15:30.250Z (ran 26 ms, 759 ms after fetch)",
-                "worker    pid 7391, exit code 0, cold JVM",
+                "worker    pid 7391, exit code 0, cold JVM, sandbox bubblewrap",
                 "error     java.lang.IllegalStateException: mail server said no",
                 "stack trace:\n  java.lang.IllegalStateException: mail server said no\n"
                         + "  \tat io.taskhost.examples.taskpro.MailTasks._task_send_welcome_mail(MailTasks.java:31)",

@@ -51,7 +51,7 @@ class PluginsCommandTest {
             assertTrue(text.out().contains("host host-" + queueKey), text.out());
             assertTrue(text.out().contains("active     fixtures.jar  fixtures 0.1.0-SNAPSHOT"), text.out());
             assertTrue(text.out().contains("rejected   half-copied.jar"), text.out());
-            assertTrue(text.out().contains("Fixtures as Fixtures: crash_once, echo"), text.out());
+            assertTrue(text.out().contains("Fixtures as Fixtures: connect, crash_once, echo"), text.out());
 
             Result json = plugins("--redis", TestRedis.shared().url(), "--queue", queueKey, "--json");
             JsonNode jars = new ObjectMapper().readTree(json.out()).get(0).path("jars");

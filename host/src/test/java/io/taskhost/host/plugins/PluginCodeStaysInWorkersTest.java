@@ -42,10 +42,11 @@ class PluginCodeStaysInWorkersTest {
         Path plugins = Files.createDirectories(temp.resolve("plugins"));
         HostilePlugins.codeRunner(markers, true).buildInto(plugins, "hostile.jar");
         String queueKey = TestHosts.uniqueQueue();
+        // No sandbox: the plugin leaves marker files, named by real pids, in this test's directory.
         try (var host = CliProcess.start(temp.resolve("host"), "run", "--redis", TestRedis.shared().url(), "--queue",
                 queueKey, "--plugins-dir", plugins.toString(), "--cache-dir", temp.resolve("cache").toString(),
                 "--host-id", "host-" + queueKey, "--workers", "1", "--park-unknown-for", "0s",
-                "--class-data-sharing=false");
+                "--class-data-sharing=false", "--worker-sandbox", "off");
              var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
             queue.push("{\"worker\":\"ping\",\"class\":\"HostileModel\"}");
             Eventually.within(DEADLINE, "an outcome, or the host's end", () -> queue.find("ping").isPresent()

@@ -1,10 +1,7 @@
-package io.taskhost.host.launch;
-
-import io.taskhost.host.sandbox.WorkerLimits;
-import io.taskhost.host.sandbox.WorkerSandbox;
+package io.taskhost.host.sandbox;
 
 /**
- * What confines each worker JVM besides its heap.
+ * What confines each worker JVM, and each class-data training run (which loads a plugin's classes), besides its heap.
  *
  * @param sandbox        the sandbox it runs in
  * @param limits         its process and memory limits
