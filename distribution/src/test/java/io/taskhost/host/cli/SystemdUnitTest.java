@@ -83,7 +83,7 @@ class SystemdUnitTest {
     void theUnitRequiresTheSandboxAndLetsItMakeNamespacesAndCgroups() throws IOException {
         assertTrue(service("Environment").contains("TASKHOST_WORKER_SANDBOX=required"));
         for (String breaksTheSandbox : List.of("RestrictNamespaces", "PrivateUsers", "ProtectProc",
-                "ProtectControlGroups")) {
+                "ProtectControlGroups", "ProtectKernelTunables", "ProtectKernelLogs")) {
             assertEquals(List.of(), service(breaksTheSandbox), breaksTheSandbox + "= keeps bubblewrap or the"
                     + " per-worker cgroups from working");
         }

@@ -23,7 +23,13 @@ public final class HostProcess implements AutoCloseable {
     }
 
     public static HostProcess run(Path log, String... args) {
-        List<String> command = new ArrayList<>(List.of(DISTRIBUTION.resolve("bin/taskhost").toString(), "run"));
+        return runAs(List.of(), log, args);
+    }
+
+    /** As {@link #run}, through {@code prefix}, such as {@code setpriv} to run it as another user. */
+    public static HostProcess runAs(List<String> prefix, Path log, String... args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(DISTRIBUTION.resolve("bin/taskhost").toString(), "run"));
         command.addAll(List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
