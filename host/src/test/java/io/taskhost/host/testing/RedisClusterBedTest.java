@@ -95,6 +95,23 @@ class RedisClusterBedTest {
     }
 
     @Test
+    void aMasterFrozenPastTheNodeTimeoutLosesItsSlotToItsReplicaAndRejoinsAsAReplicaWhenThawed() {
+        cluster.awaitHealthy(FAILOVER_DEADLINE);
+        String key = "bed:frozen";
+        HostAndPort oldMaster = cluster.masterOf(key);
+
+        cluster.freeze(oldMaster);
+        HostAndPort newMaster = cluster.awaitFailoverOf(key, oldMaster, FAILOVER_DEADLINE);
+        cluster.client().set(key, "while frozen");
+        cluster.thaw(oldMaster);
+
+        cluster.awaitHealthy(FAILOVER_DEADLINE);
+        assertEquals(newMaster, cluster.masterOf(key));
+        assertFalse(cluster.masters().contains(oldMaster), "the thawed master came back as a replica");
+        assertEquals("while frozen", cluster.client().get(key));
+    }
+
+    @Test
     void aBedThatCannotCreateItsClusterLeavesNoServerAndNoFile(@TempDir Path parent) throws IOException {
         IllegalStateException failure = assertThrows(IllegalStateException.class,
                 () -> RedisClusterBed.start(2, parent));
