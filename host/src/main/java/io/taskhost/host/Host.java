@@ -53,7 +53,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -69,7 +69,7 @@ public final class Host implements AutoCloseable {
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final PluginCatalog catalog;
     private final PluginsDirectoryWatcher watcher;
     private final TaskHost tasks;
@@ -81,7 +81,7 @@ public final class Host implements AutoCloseable {
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
-    private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
+    private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
                  SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
@@ -121,7 +121,7 @@ public final class Host implements AutoCloseable {
         if (embedded != null) {
             log.info("started an embedded redis-server at {}", url);
         }
-        RedisClient redis = parts.add(RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
+        UnifiedJedis redis = parts.add(RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
                 settings.workers() + 4 + (settings.httpPort() == 0 ? 0 : HttpEndpoint.THREADS)));
         Instant startedAt = Instant.now();
         Files.createDirectories(settings.pluginsDir());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Which Redis and which queue a command works on, as options; each can also come from the
@@ -58,7 +58,7 @@ final class ConnectionOptions {
         }
     }
 
-    RedisClient connect() {
+    UnifiedJedis connect() {
         if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
             throw new ParameterException(command.commandLine(),
                     "--redis must be a redis:// or rediss:// URL, not " + maskedRedis());

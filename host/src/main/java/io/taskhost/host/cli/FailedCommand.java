@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost failed}: list, show, retry and purge the dead letters of a queue. */
@@ -59,7 +59,7 @@ final class FailedCommand implements Runnable {
             checkUsage();
             QueueKeys keys = connection.keys();
             PrintWriter err = spec.commandLine().getErr();
-            try (RedisClient redis = connection.connect()) {
+            try (UnifiedJedis redis = connection.connect()) {
                 return run(new DeadLetters(redis, keys), keys, spec.commandLine().getOut(), err);
             } catch (JedisException e) {
                 err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "

@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost pause} and {@code taskhost resume}: stop and restart fetching without stopping hosts. */
@@ -31,7 +31,7 @@ final class PauseCommands {
 
         @Override
         public Integer call() {
-            try (RedisClient redis = connection.connect()) {
+            try (UnifiedJedis redis = connection.connect()) {
                 flip(new PauseFlags(redis, connection.keys()), Optional.ofNullable(host));
             } catch (JedisException e) {
                 spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -61,7 +61,7 @@ final class PluginsCommand implements Callable<Integer> {
         if (dir != null) {
             snapshots = List.of(inspect(dir));
         } else {
-            try (RedisClient redis = connection.connect()) {
+            try (UnifiedJedis redis = connection.connect()) {
                 snapshots = published(redis, connection.keys());
             } catch (JedisException e) {
                 err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
@@ -82,7 +82,7 @@ final class PluginsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<CatalogSnapshot> published(RedisClient redis, QueueKeys keys) throws IOException {
+    private static List<CatalogSnapshot> published(UnifiedJedis redis, QueueKeys keys) throws IOException {
         List<CatalogSnapshot> snapshots = new ArrayList<>();
         for (String host : new java.util.TreeSet<>(redis.hkeys(keys.hosts()))) {
             String json = redis.get(keys.plugins(host));

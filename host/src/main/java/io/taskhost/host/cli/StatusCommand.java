@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost status}: the queue and its hosts at a glance. */
@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         QueueStatus status;
-        try (RedisClient redis = connection.connect()) {
+        try (UnifiedJedis redis = connection.connect()) {
             status = new StatusReader(redis, connection.keys(), MAPPER).read();
         } catch (JedisException e) {
             spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()

@@ -10,6 +10,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Opens the host's Redis client from a {@code redis://} or {@code rediss://} URL, and hides its password. */
 public final class RedisConnector {
@@ -21,7 +22,7 @@ public final class RedisConnector {
     }
 
     /** A client that trusts the JVM's default truststore for {@code rediss://}. */
-    public static RedisClient connect(String url, Duration fetchTimeout, int connections) {
+    public static UnifiedJedis connect(String url, Duration fetchTimeout, int connections) {
         return connect(url, RedisSecurity.NONE, fetchTimeout, connections);
     }
 
@@ -32,7 +33,7 @@ public final class RedisConnector {
      * @param connections  pool size: one for the blocked fetch plus one per concurrent recorder
      * @throws IllegalStateException when the truststore or CA certificate cannot be read
      */
-    public static RedisClient connect(String url, RedisSecurity security, Duration fetchTimeout, int connections) {
+    public static UnifiedJedis connect(String url, RedisSecurity security, Duration fetchTimeout, int connections) {
         URI uri = parse(url);
         var builder = jedis(url, () -> DefaultJedisClientConfig.builder(uri))
                 .connectionTimeoutMillis(2_000)

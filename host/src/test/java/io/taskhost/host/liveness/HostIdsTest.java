@@ -13,7 +13,7 @@ import io.taskhost.host.testing.TestRedis;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Host ids: unique by default, and taken over from their holder only when it is provably dead on
@@ -24,7 +24,7 @@ class HostIdsTest {
     private static final Duration TTL = Duration.ofSeconds(30);
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final RedisClient redis = TestRedis.shared().client();
+    private final UnifiedJedis redis = TestRedis.shared().client();
     private final QueueKeys keys = new QueueKeys(TestHosts.uniqueQueue());
     private final Machine here = Machine.current();
 
