@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.logging.ControlCharacters;
+import io.taskhost.host.queue.RedisConnector;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +54,7 @@ final class EnqueueCommand implements Callable<Integer> {
             return 0;
         } catch (JedisException e) {
             spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + e.getMessage()));
+                    + " failed: " + RedisConnector.describe(e)));
             return 3;
         }
     }

@@ -5,6 +5,7 @@ import io.taskhost.host.failures.DeadLetters;
 import io.taskhost.host.failures.UnreadableDeadLetterException;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +64,7 @@ final class FailedCommand implements Runnable {
                 return run(new DeadLetters(redis, keys), keys, spec.commandLine().getOut(), err);
             } catch (JedisException e) {
                 err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + messages(e)));
+                        + RedisConnector.describe(e)));
                 return REDIS_FAILED;
             } catch (UnreadableDeadLetterException e) {
                 err.println(ControlCharacters.escape(e.getMessage()));
@@ -86,14 +87,6 @@ final class FailedCommand implements Runnable {
 
         ParameterException usage(String message) {
             return new ParameterException(spec.commandLine(), message);
-        }
-
-        private static String messages(Throwable failure) {
-            var text = new StringBuilder(String.valueOf(failure.getMessage()));
-            for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-                text.append(": ").append(cause.getMessage());
-            }
-            return text.toString();
         }
     }
 

@@ -2,6 +2,7 @@ package io.taskhost.host.cli;
 
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.PauseFlags;
+import io.taskhost.host.queue.RedisConnector;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ final class PauseCommands {
                 flip(new PauseFlags(redis, connection.keys()), Optional.ofNullable(host));
             } catch (JedisException e) {
                 spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                        + " failed: " + e.getMessage()));
+                        + " failed: " + RedisConnector.describe(e)));
                 return 3;
             }
             spec.commandLine().getOut().println(ControlCharacters.escape(String.format("%s %s of queue %s", done(),

@@ -6,6 +6,7 @@ import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class PluginsCommand implements Callable<Integer> {
                 snapshots = published(redis, connection.keys());
             } catch (JedisException e) {
                 err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + e.getMessage()));
+                        + RedisConnector.describe(e)));
                 return 3;
             }
             if (snapshots.isEmpty()) {

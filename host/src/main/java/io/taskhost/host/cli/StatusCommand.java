@@ -2,6 +2,7 @@ package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.logging.ControlCharacters;
+import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.PrintWriter;
@@ -40,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
             status = new StatusReader(redis, connection.keys(), MAPPER).read();
         } catch (JedisException e) {
             spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + e.getMessage()));
+                    + " failed: " + RedisConnector.describe(e)));
             return 3;
         }
         if (json) {
