@@ -3,6 +3,8 @@ package io.taskhost.host.liveness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import io.taskhost.worker.ProcessIdentity;
 import java.io.IOException;
 import java.time.Duration;
@@ -133,8 +135,8 @@ public final class Heartbeat {
             }
             hold = Hold.HELD;
         } catch (JedisException e) {
-            log.warn("cannot renew the heartbeat of host {} ({}); peers recover its tasks if it stays out of reach"
-                    + " for {}", hostId, e.getMessage(), ttl.multipliedBy(2));
+            log.atLevel(RedisFailures.level(e)).log("cannot renew the heartbeat of host {} ({}); peers recover its"
+                    + " tasks if it stays out of reach for {}", hostId, RedisConnector.describe(e), ttl.multipliedBy(2));
         }
     }
 
@@ -144,7 +146,8 @@ public final class Heartbeat {
             redis.eval(RELEASE, List.of(keys.heartbeat(hostId), keys.hosts(), keys.processing(hostId)),
                     List.of(value, hostId));
         } catch (JedisException e) {
-            log.warn("cannot remove the heartbeat of host {} ({}); it expires in {}", hostId, e.getMessage(), ttl);
+            log.atLevel(RedisFailures.level(e)).log("cannot remove the heartbeat of host {} ({}); it expires in {}",
+                    hostId, RedisConnector.describe(e), ttl);
         }
     }
 

@@ -11,14 +11,18 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Opens the host's Redis client from a {@code --redis} URL, and hides its password: Jedis's own
@@ -34,6 +38,8 @@ public final class RedisConnector {
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final int SOCKET_TIMEOUT_MILLIS = 5_000;
     private static final String CLIENT_NAME = "taskhost";
+    private static final long STOP_CHECK_MILLIS = 100;
+    private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
     /**
      * How many times the cluster client sends one command: enough to follow a MOVED and then an
      * ASK during resharding, and to try again once it has learnt the new layout after a node
@@ -90,6 +96,55 @@ public final class RedisConnector {
             case SENTINEL -> sentinel(TopologyUrl.parse(url), security, fetchTimeout, pool);
             case CLUSTER -> cluster(TopologyUrl.parse(url), security, fetchTimeout, pool);
         };
+    }
+
+    /**
+     * {@link #connect}, for a host that starts while Redis is out of reach. A client of one
+     * server connects on first use, so it is returned at once, and the host's loops wait for
+     * Redis as they do in any outage. A Sentinel or Cluster client asks the sentinels or nodes as
+     * it is made; while none answers, this tries again with {@link RedisBackoff}, saying so, until
+     * one answers or {@code stopRequested} turns true.
+     *
+     * @throws IllegalStateException when a stop was requested before Redis answered, or Redis
+     *                               refuses for good (the sentinels know no such master, a wrong
+     *                               password), saying why with the URL masked
+     */
+    public static UnifiedJedis connectWhenReachable(String url, RedisSecurity security, Duration fetchTimeout,
+                                                    int connections, BooleanSupplier stopRequested) {
+        var backoff = new RedisBackoff();
+        while (true) {
+            try {
+                return connect(url, security, fetchTimeout, connections);
+            } catch (JedisException e) {
+                if (!RedisFailures.isOutage(e)) {
+                    throw new IllegalStateException("Redis at " + masked(url) + " refused: "
+                            + withoutPassword(describe(e), url));
+                }
+                long wait = backoff.afterFailure().toMillis();
+                log.warn("cannot reach Redis at {} yet ({}); retrying in {} ms", masked(url),
+                        withoutPassword(describe(e), url), wait);
+                if (!waitUnlessStopped(wait, stopRequested)) {
+                    throw new IllegalStateException("stopped before Redis at " + masked(url) + " could be reached");
+                }
+            }
+        }
+    }
+
+    private static boolean waitUnlessStopped(long millis, BooleanSupplier stopRequested) {
+        long deadline = System.nanoTime() + Duration.ofMillis(millis).toNanos();
+        while (!stopRequested.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(Math.min(Duration.ofNanos(left).toMillis() + 1, STOP_CHECK_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     private static UnifiedJedis server(String url, RedisSecurity security, Duration fetchTimeout,
