@@ -37,9 +37,15 @@ public final class Heartbeat {
             return added + 2
             """;
 
-    /** Takes the id over from {@code ARGV[4]}, the dead holder, unless someone else got there first. */
-    private static final String TAKE_OVER = """
-            if redis.call('GET', KEYS[1]) ~= ARGV[4] then return 0 end
+    /**
+     * Takes the id over from {@code ARGV[4]}, the dead holder, unless someone else got there first.
+     * Finding itself the holder already, it is the same take-over sent again by the cluster client
+     * after a connection failure, and it succeeded.
+     */
+    static final String TAKE_OVER = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then return 1 end
+            if holder ~= ARGV[4] then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
             return 1

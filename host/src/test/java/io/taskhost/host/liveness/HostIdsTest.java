@@ -44,6 +44,20 @@ class HostIdsTest {
         assertTrue(here.defaultHostId().startsWith(here.hostname() + "-"));
     }
 
+    @Test
+    void aTakeOverSentAgainAfterItsReplyWasLostStillTakesTheId() {
+        String hostId = "host-" + keys.queue();
+        redis.set(keys.heartbeat(hostId), "the dead holder");
+        var scriptKeys = java.util.List.of(keys.heartbeat(hostId), keys.hosts());
+        var args = java.util.List.of("this instance", "30000", hostId, "the dead holder");
+
+        assertEquals(1L, redis.eval(Heartbeat.TAKE_OVER, scriptKeys, args));
+        assertEquals(1L, redis.eval(Heartbeat.TAKE_OVER, scriptKeys, args), "sent again: still ours");
+        assertEquals(0L, redis.eval(Heartbeat.TAKE_OVER, scriptKeys,
+                java.util.List.of("a third instance", "30000", hostId, "the dead holder")), "taken: not a third's");
+        assertEquals("this instance", redis.get(keys.heartbeat(hostId)));
+    }
+
     private Heartbeat heartbeat(String hostId) {
         return new Heartbeat(redis, keys, hostId, TTL, mapper, here);
     }
