@@ -35,6 +35,7 @@ import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * {@code taskhost bench}. Its options that mean something else than {@code taskhost run}'s have
@@ -137,7 +138,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
         try (EmbeddedRedis redis = EmbeddedRedis.start(0);
-             RedisClient client = RedisClient.create(URI.create(redis.url()))) {
+             UnifiedJedis client = RedisClient.create(URI.create(redis.url()))) {
             for (String mode : modes) {
                 HostSettings settings = inMode(settings(redis.url(), plugins, mode), mode.trim()).build();
                 try (Host host = Host.start(settings)) {
@@ -212,7 +213,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches) {
     }
 
-    private Result measure(Host host, RedisClient client, QueueKeys keys, String mode) throws IOException {
+    private Result measure(Host host, UnifiedJedis client, QueueKeys keys, String mode) throws IOException {
         int burst = mode.equals("reuse") ? reuseTasks : tasks;
         int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
         pushNoops(client, keys, warmup);
@@ -250,7 +251,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
     }
 
-    private static Map<String, Integer> launchesOf(RedisClient client, QueueKeys keys, int count) throws IOException {
+    private static Map<String, Integer> launchesOf(UnifiedJedis client, QueueKeys keys, int count) throws IOException {
         Map<String, Integer> launches = new TreeMap<>();
         for (String json : client.lrange(keys.outcomes(), 0, count - 1)) {
             launches.merge(MAPPER.readTree(json).path("launch").asText("?"), 1, Integer::sum);
@@ -262,7 +263,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         System.out.printf(Locale.ROOT, "| %s | %.1f |%n", measure, figure);
     }
 
-    private static void pushNoops(RedisClient client, QueueKeys keys, int count) {
+    private static void pushNoops(UnifiedJedis client, QueueKeys keys, int count) {
         for (int pushed = 0; pushed < count; pushed += 1000) {
             String[] payloads = new String[Math.min(1000, count - pushed)];
             Arrays.fill(payloads, NOOP);
@@ -270,7 +271,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
     }
 
-    private static void awaitProcessed(RedisClient client, QueueKeys keys, long count) {
+    private static void awaitProcessed(UnifiedJedis client, QueueKeys keys, long count) {
         while (true) {
             String processed = client.hget(keys.stats(), "processed");
             if (processed != null && Long.parseLong(processed) >= count) {

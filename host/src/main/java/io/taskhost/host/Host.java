@@ -50,10 +50,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -69,7 +70,7 @@ public final class Host implements AutoCloseable {
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final PluginCatalog catalog;
     private final PluginsDirectoryWatcher watcher;
     private final TaskHost tasks;
@@ -81,7 +82,7 @@ public final class Host implements AutoCloseable {
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
-    private Host(EmbeddedRedis embeddedRedis, String redisUrl, RedisClient redis, PluginCatalog catalog,
+    private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
                  SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
@@ -105,24 +106,36 @@ public final class Host implements AutoCloseable {
      * scratch directory or embedded redis-server behind, and the same host id can start at once.
      */
     public static Host start(HostSettings settings) throws IOException {
+        return start(settings, () -> false);
+    }
+
+    /**
+     * {@link #start(HostSettings)}, giving up when {@code stopRequested} turns true while the host
+     * waits for the sentinels or cluster nodes of its Redis URL to answer.
+     *
+     * @throws IllegalStateException when it gave up, or another part of the host cannot start
+     */
+    public static Host start(HostSettings settings, BooleanSupplier stopRequested) throws IOException {
         var parts = new StartedParts();
         try {
-            return start(settings, parts);
+            return start(settings, parts, stopRequested);
         } catch (Throwable e) {
             parts.stopAll(e);
             throw e;
         }
     }
 
-    private static Host start(HostSettings settings, StartedParts parts) throws IOException {
+    private static Host start(HostSettings settings, StartedParts parts, BooleanSupplier stopRequested)
+            throws IOException {
         var embeddedPort = settings.embeddedRedisPort();
         EmbeddedRedis embedded = embeddedPort.isPresent() ? parts.add(EmbeddedRedis.start(embeddedPort.getAsInt())) : null;
         String url = embedded == null ? settings.redisUrl() : embedded.url();
         if (embedded != null) {
             log.info("started an embedded redis-server at {}", url);
         }
-        RedisClient redis = parts.add(RedisConnector.connect(url, settings.redisSecurity(), settings.fetchTimeout(),
-                settings.workers() + 4 + (settings.httpPort() == 0 ? 0 : HttpEndpoint.THREADS)));
+        UnifiedJedis redis = parts.add(RedisConnector.connectWhenReachable(url, settings.redisSecurity(),
+                settings.fetchTimeout(), settings.workers() + 4 + (settings.httpPort() == 0 ? 0 : HttpEndpoint.THREADS),
+                stopRequested));
         Instant startedAt = Instant.now();
         Files.createDirectories(settings.pluginsDir());
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -3,6 +3,7 @@ package io.taskhost.host.cli;
 import io.taskhost.host.config.Defaults;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Which Redis and which queue a command works on, as options; each can also come from the
@@ -29,13 +30,18 @@ final class ConnectionOptions {
     // Not ${DEFAULT-VALUE}: that would be TASKHOST_REDIS or the config file's URL, password included,
     // and help output gets pasted into tickets.
     @Option(names = "--redis", paramLabel = "URL", defaultValue = Defaults.REDIS,
-            description = "redis://[user:password@]host:port[/db], or rediss://... for TLS; `run` also takes"
-                    + " embedded[:PORT], a bundled redis-server (on a free port without PORT). In a password,"
-                    + " percent-encode / @ : # ? %% and spaces. Default: " + Defaults.REDIS)
+            description = "One server: redis://[user:password@]host:port[/db]. Redis Sentinel:"
+                    + " redis-sentinel://[user:password@]host:port,host:port[/db]#mastername (the credentials are the"
+                    + " master's; add ?sentinel-auth=yes before # to send them to the sentinels too). Redis Cluster:"
+                    + " redis-cluster://[user:password@]host:port,host:port. rediss://, rediss-sentinel:// and"
+                    + " rediss-cluster:// for TLS. `run` also takes embedded[:PORT], a bundled redis-server (on a free"
+                    + " port without PORT). In a password, percent-encode / @ : # ? %% and spaces. Default: "
+                    + Defaults.REDIS)
     String redis;
 
     @Option(names = "--redis-truststore", paramLabel = "FILE",
-            description = "PKCS12 or JKS truststore a rediss:// connection trusts. Default: the JVM's truststore")
+            description = "PKCS12 or JKS truststore a TLS (rediss...) connection trusts. Default: the JVM's"
+                    + " truststore")
     Path redisTruststore;
 
     @Option(names = "--redis-truststore-password", paramLabel = "SECRET",
@@ -43,7 +49,7 @@ final class ConnectionOptions {
     String redisTruststorePassword;
 
     @Option(names = "--redis-ca-cert", paramLabel = "FILE",
-            description = "PEM CA certificate a rediss:// connection trusts, instead of a truststore.")
+            description = "PEM CA certificate a TLS (rediss...) connection trusts, instead of a truststore.")
     Path redisCaCert;
 
     @Option(names = "--queue", paramLabel = "KEY", defaultValue = Defaults.QUEUE,
@@ -58,15 +64,13 @@ final class ConnectionOptions {
         }
     }
 
-    RedisClient connect() {
-        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
-            throw new ParameterException(command.commandLine(),
-                    "--redis must be a redis:// or rediss:// URL, not " + maskedRedis());
-        }
+    UnifiedJedis connect() {
+        RedisScheme scheme = RedisScheme.of(redis).orElseThrow(() -> new ParameterException(command.commandLine(),
+                "--redis must be a Redis URL, not " + maskedRedis() + "; a Redis URL is " + RedisScheme.FORMS));
         RedisSecurity security = security();
-        if (security.trustsOwnCertificates() && !redis.startsWith("rediss://")) {
-            throw new ParameterException(command.commandLine(),
-                    "--redis-truststore and --redis-ca-cert apply only to a rediss:// URL, not " + maskedRedis());
+        if (security.trustsOwnCertificates() && !scheme.tls()) {
+            throw new ParameterException(command.commandLine(), "--redis-truststore and --redis-ca-cert apply only to"
+                    + " a rediss://, rediss-sentinel:// or rediss-cluster:// URL, not " + maskedRedis());
         }
         try {
             return RedisConnector.connect(redis, security, Duration.ofSeconds(2), 2);

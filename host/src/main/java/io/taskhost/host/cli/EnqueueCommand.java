@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.logging.ControlCharacters;
+import io.taskhost.host.queue.RedisConnector;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost enqueue}: pushes one task in the seed's wire format, as a PHP producer would. */
@@ -46,14 +47,14 @@ final class EnqueueCommand implements Callable<Integer> {
         }
         task.set("params", params == null ? MAPPER.createArrayNode() : parse(params));
         String payload = MAPPER.writeValueAsString(task);
-        try (RedisClient redis = connection.connect()) {
+        try (UnifiedJedis redis = connection.connect()) {
             long depth = redis.lpush(connection.keys().queue(), payload);
             spec.commandLine().getOut().println(ControlCharacters.escape(String.format("queued on %s (%d waiting): %s",
                     connection.keys().queue(), depth, payload)));
             return 0;
         } catch (JedisException e) {
             spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + e.getMessage()));
+                    + " failed: " + RedisConnector.describe(e)));
             return 3;
         }
     }

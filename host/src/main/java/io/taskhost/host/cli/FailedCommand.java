@@ -5,6 +5,7 @@ import io.taskhost.host.failures.DeadLetters;
 import io.taskhost.host.failures.UnreadableDeadLetterException;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost failed}: list, show, retry and purge the dead letters of a queue. */
@@ -59,11 +60,11 @@ final class FailedCommand implements Runnable {
             checkUsage();
             QueueKeys keys = connection.keys();
             PrintWriter err = spec.commandLine().getErr();
-            try (RedisClient redis = connection.connect()) {
+            try (UnifiedJedis redis = connection.connect()) {
                 return run(new DeadLetters(redis, keys), keys, spec.commandLine().getOut(), err);
             } catch (JedisException e) {
                 err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + messages(e)));
+                        + RedisConnector.describe(e)));
                 return REDIS_FAILED;
             } catch (UnreadableDeadLetterException e) {
                 err.println(ControlCharacters.escape(e.getMessage()));
@@ -86,14 +87,6 @@ final class FailedCommand implements Runnable {
 
         ParameterException usage(String message) {
             return new ParameterException(spec.commandLine(), message);
-        }
-
-        private static String messages(Throwable failure) {
-            var text = new StringBuilder(String.valueOf(failure.getMessage()));
-            for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-                text.append(": ").append(cause.getMessage());
-            }
-            return text.toString();
         }
     }
 

@@ -2,6 +2,7 @@ package io.taskhost.host.cli;
 
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.PauseFlags;
+import io.taskhost.host.queue.RedisConnector;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost pause} and {@code taskhost resume}: stop and restart fetching without stopping hosts. */
@@ -31,11 +32,11 @@ final class PauseCommands {
 
         @Override
         public Integer call() {
-            try (RedisClient redis = connection.connect()) {
+            try (UnifiedJedis redis = connection.connect()) {
                 flip(new PauseFlags(redis, connection.keys()), Optional.ofNullable(host));
             } catch (JedisException e) {
                 spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                        + " failed: " + e.getMessage()));
+                        + " failed: " + RedisConnector.describe(e)));
                 return 3;
             }
             spec.commandLine().getOut().println(ControlCharacters.escape(String.format("%s %s of queue %s", done(),

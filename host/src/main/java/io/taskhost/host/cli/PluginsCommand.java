@@ -6,6 +6,7 @@ import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -61,11 +62,11 @@ final class PluginsCommand implements Callable<Integer> {
         if (dir != null) {
             snapshots = List.of(inspect(dir));
         } else {
-            try (RedisClient redis = connection.connect()) {
+            try (UnifiedJedis redis = connection.connect()) {
                 snapshots = published(redis, connection.keys());
             } catch (JedisException e) {
                 err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + e.getMessage()));
+                        + RedisConnector.describe(e)));
                 return 3;
             }
             if (snapshots.isEmpty()) {
@@ -82,7 +83,7 @@ final class PluginsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<CatalogSnapshot> published(RedisClient redis, QueueKeys keys) throws IOException {
+    private static List<CatalogSnapshot> published(UnifiedJedis redis, QueueKeys keys) throws IOException {
         List<CatalogSnapshot> snapshots = new ArrayList<>();
         for (String host : new java.util.TreeSet<>(redis.hkeys(keys.hosts()))) {
             String json = redis.get(keys.plugins(host));

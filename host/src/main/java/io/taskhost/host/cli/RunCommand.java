@@ -43,11 +43,16 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Host host;
         try {
-            host = Host.start(settings);
+            host = Host.start(settings, () -> stop.getCount() == 0);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid setting: "
                     + RedisConnector.withoutPassword(e.getMessage(), settings.redisUrl()));
         } catch (IllegalStateException e) {
+            if (stop.getCount() == 0) {
+                log.info("stopped while starting: {}", RedisConnector.withoutPassword(e.getMessage(),
+                        settings.redisUrl()));
+                return 0;
+            }
             log.error("cannot start: {}", RedisConnector.withoutPassword(e.getMessage(), settings.redisUrl()));
             return 1;
         }

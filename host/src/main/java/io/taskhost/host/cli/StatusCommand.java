@@ -2,6 +2,7 @@ package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.logging.ControlCharacters;
+import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.PrintWriter;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost status}: the queue and its hosts at a glance. */
@@ -36,11 +37,11 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         QueueStatus status;
-        try (RedisClient redis = connection.connect()) {
+        try (UnifiedJedis redis = connection.connect()) {
             status = new StatusReader(redis, connection.keys(), MAPPER).read();
         } catch (JedisException e) {
             spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + e.getMessage()));
+                    + " failed: " + RedisConnector.describe(e)));
             return 3;
         }
         if (json) {

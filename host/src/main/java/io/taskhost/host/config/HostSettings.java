@@ -5,6 +5,7 @@ import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.worker.DurationText;
@@ -25,8 +26,9 @@ import java.util.regex.Pattern;
  * option does. The README's configuration table lists each setting with its flag, environment
  * variable and default.
  *
- * @param redisUrl     {@code redis://}, {@code rediss://}, or {@code embedded[:PORT]} for a bundled redis-server
- * @param redisSecurity whom a {@code rediss://} connection trusts; its {@code toString} masks the password
+ * @param redisUrl     a URL of one of the {@link RedisScheme#FORMS}, or {@code embedded[:PORT]} for a bundled
+ *                     redis-server
+ * @param redisSecurity whom a TLS ({@code rediss...}) connection trusts; its {@code toString} masks the password
  * @param warmSpares   warm spare worker JVMs kept per recently used plugin version; 0 turns them off
  * @param tasksPerWorker tasks one worker JVM runs before it exits; 1, the default, is strict isolation
  * @param sparesKeptFor a plugin version no task has used for this long keeps no warm spares
@@ -94,11 +96,12 @@ public record HostSettings(
         require(!parkUnknownFor.isNegative(), "park-unknown-for must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
         new QueueKeys(queue); // the queue key's own rule: non-empty, without braces
-        require(EMBEDDED.matcher(redisUrl).matches() || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
-                "redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not "
-                        + RedisConnector.masked(redisUrl));
-        require(!redisSecurity.trustsOwnCertificates() || redisUrl.startsWith("rediss://"),
-                "redis-truststore and redis-ca-cert apply only to a rediss:// redis URL");
+        require(EMBEDDED.matcher(redisUrl).matches() || RedisScheme.of(redisUrl).isPresent(),
+                "redis must be a Redis URL, 'embedded' or 'embedded:PORT', not " + RedisConnector.masked(redisUrl)
+                        + "; a Redis URL is " + RedisScheme.FORMS);
+        require(!redisSecurity.trustsOwnCertificates() || RedisScheme.of(redisUrl).map(RedisScheme::tls).orElse(false),
+                "redis-truststore and redis-ca-cert apply only to a rediss://, rediss-sentinel:// or rediss-cluster://"
+                        + " redis URL");
         require(!scratchDir.startsWith(cacheDir),
                 "scratch-dir must be outside cache-dir, so that task code does not write beside cached jars; "
                         + scratchDir + " is inside " + cacheDir);

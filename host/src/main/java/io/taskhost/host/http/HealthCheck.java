@@ -1,6 +1,7 @@
 package io.taskhost.host.http;
 
 import io.taskhost.host.plugins.PluginCatalog;
+import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.tasks.FetchLoopStatus;
 import java.util.function.Supplier;
@@ -8,7 +9,8 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Whether this host can do its job: Redis answers, at least one plugin is active (a host with none
+ * Whether this host can do its job: the Redis server that holds the queue answers (on Redis
+ * Cluster, the node that holds its slot), at least one plugin is active (a host with none
  * can run no task, only park them), and the fetch loop is alive and not stuck.
  */
 final class HealthCheck {
@@ -20,11 +22,13 @@ final class HealthCheck {
     }
 
     private final UnifiedJedis redis;
+    private final String queueKey;
     private final PluginCatalog catalog;
     private final Supplier<FetchLoopStatus> fetchLoop;
 
-    HealthCheck(UnifiedJedis redis, PluginCatalog catalog, Supplier<FetchLoopStatus> fetchLoop) {
+    HealthCheck(UnifiedJedis redis, QueueKeys keys, PluginCatalog catalog, Supplier<FetchLoopStatus> fetchLoop) {
         this.redis = redis;
+        this.queueKey = keys.queue();
         this.catalog = catalog;
         this.fetchLoop = fetchLoop;
     }
@@ -39,8 +43,9 @@ final class HealthCheck {
 
     private Check redis() {
         try {
-            String reply = redis.ping();
-            return new Check("PONG".equals(reply), "PING answered " + reply);
+            // Not PING: on Redis Cluster that goes to any node, and a keyed command to the one that holds the queue.
+            redis.exists(queueKey);
+            return new Check(true, "EXISTS " + queueKey + " answered");
         } catch (JedisException e) {
             return new Check(false, RedisConnector.describe(e));
         }

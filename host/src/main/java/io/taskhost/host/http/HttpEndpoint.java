@@ -53,7 +53,8 @@ public final class HttpEndpoint implements AutoCloseable {
         }
         var sizes = new QueueSizes(host.redis(), host.keys(), System::nanoTime);
         metrics.bind(new QueueGauges(sizes, host.tasks()::inFlight, host.launcher()::idleWorkers));
-        var routes = new Routes(new HealthCheck(host.redis(), host.catalog(), host.tasks()::fetchLoopStatus),
+        var routes = new Routes(new HealthCheck(host.redis(), host.keys(), host.catalog(),
+                host.tasks()::fetchLoopStatus),
                 new StatusReport(host, sizes, clock), metrics, mapper);
         var threadNumber = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, runnable -> {

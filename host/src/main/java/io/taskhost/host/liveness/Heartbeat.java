@@ -3,6 +3,8 @@ package io.taskhost.host.liveness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import io.taskhost.worker.ProcessIdentity;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,9 +37,15 @@ public final class Heartbeat {
             return added + 2
             """;
 
-    /** Takes the id over from {@code ARGV[4]}, the dead holder, unless someone else got there first. */
-    private static final String TAKE_OVER = """
-            if redis.call('GET', KEYS[1]) ~= ARGV[4] then return 0 end
+    /**
+     * Takes the id over from {@code ARGV[4]}, the dead holder, unless someone else got there first.
+     * Finding itself the holder already, it is the same take-over sent again by the cluster client
+     * after a connection failure, and it succeeded.
+     */
+    static final String TAKE_OVER = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then return 1 end
+            if holder ~= ARGV[4] then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
             return 1
@@ -133,8 +141,8 @@ public final class Heartbeat {
             }
             hold = Hold.HELD;
         } catch (JedisException e) {
-            log.warn("cannot renew the heartbeat of host {} ({}); peers recover its tasks if it stays out of reach"
-                    + " for {}", hostId, e.getMessage(), ttl.multipliedBy(2));
+            log.atLevel(RedisFailures.level(e)).log("cannot renew the heartbeat of host {} ({}); peers recover its"
+                    + " tasks if it stays out of reach for {}", hostId, RedisConnector.describe(e), ttl.multipliedBy(2));
         }
     }
 
@@ -144,7 +152,8 @@ public final class Heartbeat {
             redis.eval(RELEASE, List.of(keys.heartbeat(hostId), keys.hosts(), keys.processing(hostId)),
                     List.of(value, hostId));
         } catch (JedisException e) {
-            log.warn("cannot remove the heartbeat of host {} ({}); it expires in {}", hostId, e.getMessage(), ttl);
+            log.atLevel(RedisFailures.level(e)).log("cannot remove the heartbeat of host {} ({}); it expires in {}",
+                    hostId, RedisConnector.describe(e), ttl);
         }
     }
 

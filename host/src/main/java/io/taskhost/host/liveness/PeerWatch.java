@@ -1,6 +1,8 @@
 package io.taskhost.host.liveness;
 
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +77,8 @@ public final class PeerWatch {
                 }
             }
         } catch (JedisException e) {
-            log.warn("cannot check peers' heartbeats ({}); trying again later", e.getMessage());
+            log.atLevel(RedisFailures.level(e)).log("cannot check peers' heartbeats ({}); trying again later",
+                    RedisConnector.describe(e));
         }
     }
 

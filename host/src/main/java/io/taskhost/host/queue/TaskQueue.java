@@ -15,10 +15,22 @@ import redis.clients.jedis.args.ListDirection;
  */
 public final class TaskQueue {
 
-    private static final byte[] TAKE = """
+    /**
+     * Takes the oldest task into the processing list as entry {@code ARGV[1]:payload}. Only the
+     * fetcher pushes onto that list, one take at a time, so when its head already is this attempt's
+     * entry, this is the same take sent again (the cluster client resends a command whose
+     * connection failed, and the first may have run): it answers with that task rather than take
+     * another, which no slot would run until the host restarts.
+     */
+    static final byte[] TAKE = """
+            local prefix = ARGV[1] .. ':'
+            local head = redis.call('LINDEX', KEYS[2], 0)
+            if head and string.sub(head, 1, #prefix) == prefix then
+              return string.sub(head, #prefix + 1)
+            end
             local payload = redis.call('RPOP', KEYS[1])
             if payload then
-              redis.call('LPUSH', KEYS[2], ARGV[1] .. ':' .. payload)
+              redis.call('LPUSH', KEYS[2], prefix .. payload)
             end
             return payload
             """.getBytes(StandardCharsets.UTF_8);

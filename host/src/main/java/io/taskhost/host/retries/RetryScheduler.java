@@ -1,6 +1,8 @@
 package io.taskhost.host.retries;
 
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -50,7 +52,8 @@ public final class RetryScheduler {
                 }
             } while (moved == BATCH);
         } catch (JedisException e) {
-            log.warn("cannot move due retries ({}); trying again shortly", e.getMessage());
+            log.atLevel(RedisFailures.level(e)).log("cannot move due retries ({}); trying again shortly",
+                    RedisConnector.describe(e));
         }
     }
 

@@ -9,6 +9,8 @@ import io.taskhost.host.payload.Payload;
 import io.taskhost.host.payload.PayloadParser;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.payload.TaskEnvelope;
@@ -99,7 +101,8 @@ public final class ParkedTasks {
                 released += moved;
             } while (moved == BATCH);
         } catch (JedisException e) {
-            log.warn("cannot release parked tasks ({}); trying again later", e.getMessage());
+            log.atLevel(RedisFailures.level(e)).log("cannot release parked tasks ({}); trying again later",
+                    RedisConnector.describe(e));
         }
         if (released > 0) {
             log.info("released {} parked task(s): their plugin is here", released);
@@ -113,7 +116,8 @@ public final class ParkedTasks {
             due = redis.zrangeByScore(bytes(keys.parked()), bytes("-inf"), bytes(Long.toString(clock.millis())), 0,
                     BATCH);
         } catch (JedisException e) {
-            log.warn("cannot expire parked tasks ({}); trying again later", e.getMessage());
+            log.atLevel(RedisFailures.level(e)).log("cannot expire parked tasks ({}); trying again later",
+                    RedisConnector.describe(e));
             return;
         }
         for (byte[] member : due) {

@@ -5,6 +5,9 @@ import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.queue.PauseFlags;
+import io.taskhost.host.queue.RedisBackoff;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
@@ -116,8 +119,8 @@ public final class TaskHost {
                 }
             } catch (JedisException e) {
                 long wait = backoff.afterFailure().toMillis();
-                log.warn("cannot fetch from Redis queue {} ({}); retrying in {} ms", settings.queue(), e.getMessage(),
-                        wait);
+                log.atLevel(RedisFailures.level(e)).log("cannot fetch from Redis queue {} ({}); retrying in {} ms",
+                        settings.queue(), RedisConnector.describe(e), wait);
                 watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
                 if (!pause(wait)) {
                     return;
@@ -220,7 +223,8 @@ public final class TaskHost {
                 return;
             } catch (JedisException e) {
                 long wait = backoff.afterFailure().toMillis();
-                log.warn("cannot reach Redis to recover in-flight tasks ({}); retrying in {} ms", e.getMessage(), wait);
+                log.atLevel(RedisFailures.level(e)).log("cannot reach Redis to recover in-flight tasks ({}); retrying in"
+                        + " {} ms", RedisConnector.describe(e), wait);
                 watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
                 if (!pause(wait)) {
                     return;

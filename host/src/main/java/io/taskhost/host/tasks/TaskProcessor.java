@@ -15,6 +15,9 @@ import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.Route;
 import io.taskhost.host.plugins.RoutingTable;
 import io.taskhost.host.plugins.WorkerClass;
+import io.taskhost.host.queue.RedisBackoff;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.RedisFailures;
 import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
@@ -174,8 +177,8 @@ final class TaskProcessor {
                 return;
             } catch (JedisException e) {
                 long wait = backoff.afterFailure().toMillis();
-                log.warn("cannot record the outcome of task {} ({}); retrying in {} ms", MDC.get("taskId"), e.getMessage(),
-                        wait);
+                log.atLevel(RedisFailures.level(e)).log("cannot record the outcome of task {} ({}); retrying in {} ms",
+                        MDC.get("taskId"), RedisConnector.describe(e), wait);
                 Thread.sleep(wait);
             }
         }
@@ -185,8 +188,8 @@ final class TaskProcessor {
         try {
             queue.putBack(task);
         } catch (JedisException e) {
-            log.warn("could not put an interrupted task back ({}); it stays in the processing list until the next start",
-                    e.getMessage());
+            log.atLevel(RedisFailures.level(e)).log("could not put an interrupted task back ({}); it stays in the"
+                    + " processing list until the next start", RedisConnector.describe(e));
         }
     }
 

@@ -111,6 +111,17 @@ class ConfigurationDocTest {
     }
 
     @Test
+    void theRedisRowNamesEveryUrlFormTheHostTakes() throws IOException {
+        String meaning = documentedOptions().get("--redis").meaning();
+        for (String form : List.of("`redis://[user:password@]host:port[/db]`",
+                "`redis-sentinel://[user:password@]host:port,host:port[/db]#mastername`",
+                "`redis-cluster://[user:password@]host:port,host:port`", "`rediss://`", "`rediss-sentinel://`",
+                "`rediss-cluster://`", "`embedded[:PORT]`")) {
+            assertTrue(meaning.contains(form), "--redis in " + DOC + " does not name " + form + ": " + meaning);
+        }
+    }
+
+    @Test
     void eachPerPluginSettingInTheDocIsReadByTheHostAndNoneIsMissing() throws IOException {
         Set<String> documented = new TreeSet<>();
         for (String line : lines()) {

@@ -14,6 +14,7 @@ import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.outcomes.OutcomeRecord;
 import io.taskhost.host.outcomes.OutcomeRecord.PluginRef;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
@@ -460,7 +461,8 @@ class FailedCommandTest {
         Result list = execute(new CommandLine(new FailedCommand()), "list", "--redis", "http://127.0.0.1:6379");
 
         assertEquals(2, list.code());
-        assertTrue(list.err().contains("--redis must be a redis:// or rediss:// URL"), list.err());
+        assertTrue(list.err().contains("--redis must be a Redis URL, not http://127.0.0.1:6379; a Redis URL is "
+                + RedisScheme.FORMS), list.err());
     }
 
     private record Result(int code, String out, String err) {

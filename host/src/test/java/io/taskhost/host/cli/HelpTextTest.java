@@ -9,7 +9,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Every command's help renders cleanly: no format warning from picocli, every description whole. */
 class HelpTextTest {
@@ -36,5 +39,28 @@ class HelpTextTest {
             System.setErr(realErr);
         }
         assertFalse(err.toString(StandardCharsets.UTF_8).contains("WARN"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandsRedisOptionNamesTheThreeUrlForms() {
+        var commands = new java.util.ArrayDeque<>(List.of(Main.commandLine(new String[0])));
+        int withRedis = 0;
+        while (!commands.isEmpty()) {
+            CommandLine command = commands.pop();
+            commands.addAll(command.getSubcommands().values());
+            OptionSpec redis = command.getCommandSpec().findOption("--redis");
+            if (redis == null) {
+                continue;
+            }
+            withRedis++;
+            String help = String.join(" ", redis.description());
+            for (String form : List.of("redis://[user:password@]host:port[/db]",
+                    "redis-sentinel://[user:password@]host:port,host:port[/db]#mastername",
+                    "redis-cluster://[user:password@]host:port,host:port", "rediss://", "rediss-sentinel://",
+                    "rediss-cluster://")) {
+                assertTrue(help.contains(form), command.getCommandName() + " --redis: " + help);
+            }
+        }
+        assertEquals(10, withRedis, "run, status, enqueue, pause, resume, plugins, and failed's list, show, retry, purge");
     }
 }

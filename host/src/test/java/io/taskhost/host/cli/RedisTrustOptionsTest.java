@@ -67,7 +67,8 @@ class RedisTrustOptionsTest {
         for (String url : new String[] {"redis://cache.internal:6379", "embedded"}) {
             var failure = assertThrows(IllegalArgumentException.class,
                     () -> HostOptions.parse("--redis", url, "--redis-ca-cert", "/etc/taskhost/redis-ca.pem"));
-            assertEquals("redis-truststore and redis-ca-cert apply only to a rediss:// redis URL",
+            assertEquals("redis-truststore and redis-ca-cert apply only to a rediss://, rediss-sentinel:// or"
+                    + " rediss-cluster:// redis URL",
                     failure.getMessage());
         }
     }
@@ -116,7 +117,8 @@ class RedisTrustOptionsTest {
                 "--redis-ca-cert", temp.resolve("ca.pem").toString());
 
         assertEquals(2, list.code());
-        assertTrue(list.err().contains("--redis-truststore and --redis-ca-cert apply only to a rediss:// URL, not"
+        assertTrue(list.err().contains("--redis-truststore and --redis-ca-cert apply only to a rediss://, rediss-sentinel:// or"
+                + " rediss-cluster:// URL, not"
                 + " redis://taskhost:***@127.0.0.1:1"), list.err());
         assertFalse(list.err().contains("url-s3cret"), list.err());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.plugins.TrustSettings;
+import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,9 +65,10 @@ class HostSettingsTest {
         assertRefused("park-unknown-for must not be negative", b -> b.parkUnknownFor(Duration.ofSeconds(-1)));
         assertRefused("host-id must be non-empty, without '}'", b -> b.hostId("a}b"));
         assertRefused("queue key must be non-empty and contain no braces: a{b", b -> b.queue("a{b"));
-        assertRefused("redis must be a redis:// or rediss:// URL, 'embedded' or 'embedded:PORT', not http://app:***@db",
-                b -> b.redisUrl("http://app:s3cret@db"));
-        assertRefused("redis-truststore and redis-ca-cert apply only to a rediss:// redis URL",
+        assertRefused("redis must be a Redis URL, 'embedded' or 'embedded:PORT', not http://app:***@db; a Redis URL is "
+                + RedisScheme.FORMS, b -> b.redisUrl("http://app:s3cret@db"));
+        assertRefused("redis-truststore and redis-ca-cert apply only to a rediss://, rediss-sentinel:// or"
+                + " rediss-cluster:// redis URL",
                 b -> b.redisSecurity(RedisSecurity.of(null, null, Path.of("/etc/taskhost/ca.pem"))));
         assertRefused("http-port must be between 0 (off) and 65535, not 65536", b -> b.httpPort(65536));
         assertRefused("http-bind must be an address or host name", b -> b.httpBind(" "));
@@ -96,6 +98,20 @@ class HostSettingsTest {
 
         assertFalse(shown.contains("s3cret"), shown);
         assertTrue(shown.startsWith("HostSettings[redisUrl=rediss://taskhost:***@cache.internal:6380, "), shown);
+    }
+
+    @Test
+    void sentinelAndClusterUrlsAreRedisUrlsAndTheirTlsFormsTakeTrustSettings() {
+        var trust = RedisSecurity.of(null, null, Path.of("/etc/taskhost/ca.pem"));
+        for (String url : List.of("redis-sentinel://app:s3cret@s1:26379,s2:26379/1#mymaster",
+                "redis-cluster://:s3cret@n1:7000,n2:7000")) {
+            assertEquals(url, HostSettings.builder().redisUrl(url).build().redisUrl());
+        }
+        for (String url : List.of("rediss-sentinel://s1:26379#mymaster", "rediss-cluster://n1:7000")) {
+            assertEquals(trust, HostSettings.builder().redisUrl(url).redisSecurity(trust).build().redisSecurity());
+        }
+        assertFalse(HostSettings.builder().redisUrl("redis-sentinel://app:s3cret@s1:26379#m").build().toString()
+                .contains("s3cret"));
     }
 
     private static void assertRefused(String message, UnaryOperator<HostSettings.Builder> change) {

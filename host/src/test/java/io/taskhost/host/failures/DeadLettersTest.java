@@ -14,13 +14,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** What {@link DeadLetters} asks of Redis on a long list of dead letters. */
 class DeadLettersTest {
 
     /** Dead letters as OutcomeLog lays them out: ids LPUSHed, newest first; records and payloads by id. */
-    private static List<String> seed(RedisClient redis, QueueKeys keys, int count) {
+    private static List<String> seed(UnifiedJedis redis, QueueKeys keys, int count) {
         List<String> ids = new ArrayList<>();
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int i = 0; i < count; i++) {
@@ -38,7 +38,7 @@ class DeadLettersTest {
     @Test
     void purgeUnlinksTheThreeKeysAndDeletesNothingWithDel() {
         // A server of its own: INFO commandstats counts every client's commands, scripts' included.
-        try (TestRedis server = TestRedis.startNew(); RedisClient redis = server.client()) {
+        try (TestRedis server = TestRedis.startNew(); UnifiedJedis redis = server.client()) {
             var keys = new QueueKeys(TestHosts.uniqueQueue());
             seed(redis, keys, 5_000);
             redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
@@ -55,7 +55,7 @@ class DeadLettersTest {
 
     @Test
     void retryAllPushesEveryDeadLetterBackOldestFirstPageByPage() {
-        RedisClient redis = TestRedis.shared().client();
+        UnifiedJedis redis = TestRedis.shared().client();
         try (redis) {
             var keys = new QueueKeys(TestHosts.uniqueQueue());
             List<String> oldestFirst = seed(redis, keys, 1_203);
@@ -76,7 +76,7 @@ class DeadLettersTest {
 
     @Test
     void newestReadsPageByPageAndGivesTheNewestFirst() {
-        RedisClient redis = TestRedis.shared().client();
+        UnifiedJedis redis = TestRedis.shared().client();
         try (redis) {
             var keys = new QueueKeys(TestHosts.uniqueQueue());
             List<String> oldestFirst = seed(redis, keys, 250);

@@ -13,7 +13,7 @@ import io.taskhost.host.testing.TestRedis;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Host ids: unique by default, and taken over from their holder only when it is provably dead on
@@ -24,7 +24,7 @@ class HostIdsTest {
     private static final Duration TTL = Duration.ofSeconds(30);
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final RedisClient redis = TestRedis.shared().client();
+    private final UnifiedJedis redis = TestRedis.shared().client();
     private final QueueKeys keys = new QueueKeys(TestHosts.uniqueQueue());
     private final Machine here = Machine.current();
 
@@ -42,6 +42,20 @@ class HostIdsTest {
         assertEquals(id, new Machine("web-1", "boot-a", "pid:[1]").defaultHostId(), "a restart keeps it");
         assertTrue(new Machine("localhost", "", "").defaultHostId().matches("localhost-[0-9a-f]{8}"));
         assertTrue(here.defaultHostId().startsWith(here.hostname() + "-"));
+    }
+
+    @Test
+    void aTakeOverSentAgainAfterItsReplyWasLostStillTakesTheId() {
+        String hostId = "host-" + keys.queue();
+        redis.set(keys.heartbeat(hostId), "the dead holder");
+        var scriptKeys = java.util.List.of(keys.heartbeat(hostId), keys.hosts());
+        var args = java.util.List.of("this instance", "30000", hostId, "the dead holder");
+
+        assertEquals(1L, redis.eval(Heartbeat.TAKE_OVER, scriptKeys, args));
+        assertEquals(1L, redis.eval(Heartbeat.TAKE_OVER, scriptKeys, args), "sent again: still ours");
+        assertEquals(0L, redis.eval(Heartbeat.TAKE_OVER, scriptKeys,
+                java.util.List.of("a third instance", "30000", hostId, "the dead holder")), "taken: not a third's");
+        assertEquals("this instance", redis.get(keys.heartbeat(hostId)));
     }
 
     private Heartbeat heartbeat(String hostId) {

@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A peer's tasks are recovered only when its heartbeat stayed absent for a whole TTL, seen by two
@@ -29,7 +29,7 @@ class PeerWatchTest {
 
     private static final Duration TTL = Duration.ofSeconds(10);
 
-    private final RedisClient redis = TestRedis.shared().client();
+    private final UnifiedJedis redis = TestRedis.shared().client();
     private final QueueKeys keys = new QueueKeys(TestHosts.uniqueQueue());
     private final AtomicLong nanos = new AtomicLong();
     private final ObjectMapper mapper = new ObjectMapper();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** AUTH from the URL: an ACL user, the default user's requirepass, and a wrong password that is never echoed. */
@@ -37,7 +37,7 @@ class RedisAuthTest {
 
     @Test
     void anAclUserWithItsPasswordRunsCommandsAsThatUser() {
-        try (RedisClient redis = RedisConnector.connect(server.url(), Duration.ofSeconds(2), 2)) {
+        try (UnifiedJedis redis = RedisConnector.connect(server.url(), Duration.ofSeconds(2), 2)) {
             assertEquals(SecureRedis.USER, SecureRedis.whoAmI(redis));
             redis.set("auth-test", "written");
             assertEquals("written", redis.get("auth-test"));
@@ -47,7 +47,7 @@ class RedisAuthTest {
     @Test
     void aPasswordOnlyUrlAuthenticatesTheDefaultUser() {
         String url = "redis://:" + SecureRedis.DEFAULT_USER_PASSWORD + "@127.0.0.1:" + server.port();
-        try (RedisClient redis = RedisConnector.connect(url, Duration.ofSeconds(2), 2)) {
+        try (UnifiedJedis redis = RedisConnector.connect(url, Duration.ofSeconds(2), 2)) {
             assertEquals("default", SecureRedis.whoAmI(redis));
         }
     }
@@ -55,7 +55,7 @@ class RedisAuthTest {
     @Test
     void aWrongPasswordFailsWithAMessageThatDoesNotContainIt() {
         String url = server.url(SecureRedis.USER, WRONG_PASSWORD);
-        try (RedisClient redis = RedisConnector.connect(url, Duration.ofSeconds(2), 2)) {
+        try (UnifiedJedis redis = RedisConnector.connect(url, Duration.ofSeconds(2), 2)) {
             var failure = assertThrows(JedisException.class, redis::ping);
 
             String described = RedisConnector.describe(failure);
@@ -69,7 +69,7 @@ class RedisAuthTest {
 
     @Test
     void noPasswordAtAllIsRefused() {
-        try (RedisClient redis = RedisConnector.connect("redis://127.0.0.1:" + server.port(), Duration.ofSeconds(2),
+        try (UnifiedJedis redis = RedisConnector.connect("redis://127.0.0.1:" + server.port(), Duration.ofSeconds(2),
                 2)) {
             var failure = assertThrows(JedisException.class, () -> redis.get("auth-test"));
             assertTrue(RedisConnector.describe(failure).contains("NOAUTH"), RedisConnector.describe(failure));

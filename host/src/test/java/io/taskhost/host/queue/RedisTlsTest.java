@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -73,7 +73,7 @@ class RedisTlsTest {
 
     @Test
     void withoutTrustSettingsTheJvmTruststoreRefusesAnUnknownCa() {
-        try (RedisClient redis = RedisConnector.connect(server.url(), Duration.ofSeconds(2), 2)) {
+        try (UnifiedJedis redis = RedisConnector.connect(server.url(), Duration.ofSeconds(2), 2)) {
             var failure = assertThrows(JedisConnectionException.class, redis::ping);
             assertHandshakeFailed(failure);
         }
@@ -83,7 +83,7 @@ class RedisTlsTest {
     void aCertificateForAnotherHostIsRefusedEvenFromATrustedCa() {
         var elsewhere = TestCertificates.create(temp.resolve("elsewhere"), "DNS:elsewhere.example");
         try (var other = SecureRedis.withTls(temp.resolve("redis-elsewhere"), elsewhere);
-             RedisClient redis = RedisConnector.connect(other.url(), RedisSecurity.of(null, null, elsewhere.caCert()),
+             UnifiedJedis redis = RedisConnector.connect(other.url(), RedisSecurity.of(null, null, elsewhere.caCert()),
                      Duration.ofSeconds(2), 2)) {
             var failure = assertThrows(JedisConnectionException.class, redis::ping);
             assertHandshakeFailed(failure);
@@ -121,7 +121,7 @@ class RedisTlsTest {
     }
 
     private static void assertRunsCommands(String url, RedisSecurity security) {
-        try (RedisClient redis = RedisConnector.connect(url, security, Duration.ofSeconds(2), 2)) {
+        try (UnifiedJedis redis = RedisConnector.connect(url, security, Duration.ofSeconds(2), 2)) {
             assertEquals(SecureRedis.USER, SecureRedis.whoAmI(redis));
             redis.set("tls-test", "over TLS");
             assertEquals("over TLS", redis.get("tls-test"));

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The producer's and the reader's side of a queue: push payloads, read outcomes and dead letters. */
 public final class QueueProbe implements AutoCloseable {
@@ -19,7 +19,7 @@ public final class QueueProbe implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     public static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final QueueKeys keys;
 
     public QueueProbe(TestRedis server, String queue) {
@@ -27,7 +27,7 @@ public final class QueueProbe implements AutoCloseable {
     }
 
     /** Over a client the test built itself, a TLS one for instance; {@link #close()} closes it. */
-    public QueueProbe(RedisClient redis, String queue) {
+    public QueueProbe(UnifiedJedis redis, String queue) {
         this.redis = redis;
         this.keys = new QueueKeys(queue);
     }
@@ -36,7 +36,7 @@ public final class QueueProbe implements AutoCloseable {
         return keys;
     }
 
-    public RedisClient redis() {
+    public UnifiedJedis redis() {
         return redis;
     }
 

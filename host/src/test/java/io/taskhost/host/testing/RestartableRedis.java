@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A redis-server of the test's own that can be killed and started again on the same port, with
@@ -63,7 +64,7 @@ public final class RestartableRedis implements AutoCloseable {
             throw new UncheckedIOException("could not start " + binary, e);
         }
         Eventually.within(Duration.ofSeconds(30), "redis-server on port " + port + " answers PING", () -> {
-            try (RedisClient client = RedisClient.create(URI.create(url()))) {
+            try (UnifiedJedis client = RedisClient.create(URI.create(url()))) {
                 return "PONG".equals(client.ping());
             } catch (RuntimeException e) {
                 return false;

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
@@ -113,8 +113,8 @@ public final class SecureRedis implements AutoCloseable {
         }
     }
 
-    /** The user a client is logged in as: ACL WHOAMI, which RedisClient has no method for. */
-    public static String whoAmI(RedisClient redis) {
+    /** The user a client is logged in as: ACL WHOAMI, which UnifiedJedis has no method for. */
+    public static String whoAmI(UnifiedJedis redis) {
         return SafeEncoder.encode((byte[]) redis.sendCommand(Protocol.Command.ACL, "WHOAMI"));
     }
 

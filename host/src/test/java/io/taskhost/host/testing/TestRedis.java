@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A real Redis for tests, found in this order: {@code REDIS_URL}; a {@code redis-server} on the
@@ -64,7 +65,7 @@ public final class TestRedis implements AutoCloseable {
         return url;
     }
 
-    public RedisClient client() {
+    public UnifiedJedis client() {
         return RedisClient.create(java.net.URI.create(url));
     }
 
@@ -92,7 +93,7 @@ public final class TestRedis implements AutoCloseable {
                     .start();
             String url = "redis://127.0.0.1:" + port;
             Eventually.within(Duration.ofSeconds(20), "redis-server on port " + port + " answers PING", () -> {
-                try (RedisClient client = RedisClient.create(java.net.URI.create(url))) {
+                try (UnifiedJedis client = RedisClient.create(java.net.URI.create(url))) {
                     return "PONG".equals(client.ping());
                 } catch (RuntimeException e) {
                     return false;

@@ -1,4 +1,4 @@
-package io.taskhost.host.tasks;
+package io.taskhost.host.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,53 @@
+package io.taskhost.host.queue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.taskhost.host.testing.TestHosts;
+import io.taskhost.host.testing.TestRedis;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The fetch script against a real Redis. */
+class TaskQueueTest {
+
+    private final UnifiedJedis redis = TestRedis.shared().client();
+    private final QueueKeys keys = new QueueKeys(TestHosts.uniqueQueue());
+
+    /**
+     * The cluster client sends a command again when its connection fails, and the first one may
+     * have run: the same attempt id must then get the task it took, not take a second one that no
+     * slot would ever run.
+     */
+    @Test
+    void aTakeSentAgainAfterItsReplyWasLostGetsTheTaskItTookAndTakesNoOther() {
+        redis.lpush(keys.queue(), "first", "second");
+        byte[] processing = bytes(keys.processing("host-1"));
+        byte[] id = bytes(UUID.randomUUID().toString());
+
+        byte[] taken = (byte[]) redis.eval(TaskQueue.TAKE, List.of(bytes(keys.queue()), processing), List.of(id));
+        byte[] takenAgain = (byte[]) redis.eval(TaskQueue.TAKE, List.of(bytes(keys.queue()), processing), List.of(id));
+
+        assertArrayEquals(bytes("first"), taken);
+        assertArrayEquals(bytes("first"), takenAgain);
+        assertEquals(List.of("second"), redis.lrange(keys.queue(), 0, -1));
+        assertEquals(1, redis.llen(processing));
+    }
+
+    @Test
+    void eachNewAttemptTakesTheNextTask() {
+        redis.lpush(keys.queue(), "first", "second");
+        var queue = new TaskQueue(redis, keys, "host-1", java.time.Duration.ofSeconds(1));
+
+        assertArrayEquals(bytes("first"), queue.fetch().orElseThrow().payload());
+        assertArrayEquals(bytes("second"), queue.fetch().orElseThrow().payload());
+        assertEquals(2, queue.processing().size());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
