@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.Host;
 import io.taskhost.host.cli.Main;
+import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.RedisClusterBed;
@@ -181,7 +182,7 @@ class ClusterFailoverTest {
         assertEquals("host-" + queue.keys().queue(), latest.path("host").asText(), latest.toString());
     }
 
-    private static io.taskhost.host.config.HostSettings settings(String queueKey, int maxAttempts) {
+    private static HostSettings settings(String queueKey, int maxAttempts) {
         return TestHosts.builder(TestRedis.shared(), queueKey, plugins, temp.resolve("cache-" + queueKey))
                 .redisUrl(cluster.url())
                 .fetchTimeout(FETCH_TIMEOUT)
