@@ -40,8 +40,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * gives the sentinel the password only when the URL says so. No failover here (see the failover
  * tests).
  *
- * <p>TODO(integration): {@link Servers} is this class's own tiny process helper; switch it to the
- * shared {@code RedisClusterBed} and {@code RedisSentinelBed} of {@code io.taskhost.host.testing}.
+ * <p>TODO(integration): {@link Servers} is this class's own tiny process helper. It stays until
+ * {@code RedisSentinelBed} can start a master and sentinels that require a password, which the
+ * Sentinel tests here need; the failover tests ({@code ClusterFailoverTest},
+ * {@code SentinelFailoverTest}) use the shared beds.
  */
 class RedisTopologiesSmokeTest {
 

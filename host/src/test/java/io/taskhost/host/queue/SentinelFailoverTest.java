@@ -1,0 +1,128 @@
+package io.taskhost.host.queue;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskhost.host.Host;
+import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.testing.Eventually;
+import io.taskhost.host.testing.QueueProbe;
+import io.taskhost.host.testing.RedisSentinelBed;
+import io.taskhost.host.testing.TestHosts;
+import io.taskhost.host.testing.TestRedis;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
+
+/**
+ * A host on a real Redis Sentinel set whose master is failed over ({@code SENTINEL FAILOVER}) in
+ * the middle of a burst: every task passes at least once, a task runs twice only if it was in
+ * flight at the switch, and the host goes on with the new master.
+ */
+class SentinelFailoverTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SentinelFailoverTest.class);
+    private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
+    private static final int SLOTS = 2;
+    private static final int BURST = 60;
+    private static final int AFTER_FAILOVER = 10;
+
+    /** As on the cluster ({@code ClusterFailoverTest}): the host's slots, its fetch under way, the producer's push. */
+    private static final long DUPLICATES_BOUND = SLOTS + 1 + 1;
+
+    @TempDir
+    static Path temp;
+
+    private static RedisSentinelBed sentinels;
+    private static Path plugins;
+
+    @BeforeAll
+    static void startSentinels() {
+        sentinels = RedisSentinelBed.start();
+        plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
+    }
+
+    @AfterAll
+    static void stopSentinels() {
+        if (sentinels != null) {
+            sentinels.close();
+        }
+    }
+
+    /**
+     * Issue #11 finding: after {@code SENTINEL FAILOVER} the old master still takes writes until it is
+     * made a replica, and the host's records of that moment land there and are lost with it. Their
+     * entries stay in the host's processing list on the new master, and since no fetch failed (Jedis
+     * switches its pool silently) the host does not put them back while it runs: 1 or 2 of 70 tasks
+     * per run here. They are not lost: the host's next start puts them back, as guarantees.md says.
+     * Once the host puts such entries back while it runs, expect {@code stranded} to stay empty.
+     */
+    @Test
+    void aFailoverMidBurstLosesNoTaskAndTheHostGoesOn() throws Exception {
+        sentinels.awaitHealthy(FAILOVER_DEADLINE);
+        String queueKey = TestHosts.uniqueQueue();
+        var queue = new QueueProbe(sentinels.client(), queueKey);
+        var burst = new FailoverBurst(queue);
+        String processing = queue.keys().processing("host-" + queueKey);
+        try (Host host = TestHosts.start(settings(queueKey, 5))) {
+            burst.push(BURST / 2);
+            Eventually.within(QueueProbe.DEADLINE, "the burst under way", () -> queue.outcomes().size() >= 5);
+
+            HostAndPort oldMaster = sentinels.failover();
+            // The producer goes on through the switch, retrying a push that fails, as the host does.
+            burst.push(BURST / 2);
+            HostAndPort newMaster = sentinels.awaitNewMaster(oldMaster, FAILOVER_DEADLINE);
+            sentinels.awaitHealthy(FAILOVER_DEADLINE);
+            assertNotEquals(oldMaster, sentinels.master());
+            burst.push(AFTER_FAILOVER);
+            Eventually.within(QueueProbe.DEADLINE, "the tasks pushed after the failover passed", () -> burst
+                    .passedRuns().entrySet().stream().filter(run -> run.getKey() >= BURST).allMatch(run -> run.getValue() > 0));
+
+            Eventually.within(QueueProbe.DEADLINE, "every task passed or left in the processing list", () -> {
+                long passedOrStranded = burst.passedRuns().values().stream().filter(runs -> runs > 0).count()
+                        + queue.redis().llen(processing) - host.inFlight();
+                return passedOrStranded >= burst.pushed() && queue.queueLength() == 0;
+            });
+            List<String> stranded = queue.redis().lrange(processing, 0, -1);
+            LOG.info("{} failed over to {}: {} stranded in the processing list until the host restarts: {}",
+                    oldMaster, newMaster, stranded.size(), stranded);
+        }
+        try (Host restarted = TestHosts.start(settings(queueKey, 5))) {
+            Map<Integer, Long> runs = burst.awaitAllPassed(QueueProbe.DEADLINE);
+            LOG.info("{} duplicates, {} pushes retried", FailoverBurst.duplicates(runs), burst.pushesRetried());
+            assertTrue(FailoverBurst.duplicates(runs) <= DUPLICATES_BOUND, runs.toString());
+        }
+    }
+
+    @Test
+    void statusAndFailedListWorkThroughTheSentinels() throws Exception {
+        sentinels.awaitHealthy(FAILOVER_DEADLINE);
+        String queueKey = TestHosts.uniqueQueue();
+        var queue = new QueueProbe(sentinels.client(), queueKey);
+        try (Host host = TestHosts.start(settings(queueKey, 1))) {
+            queue.push("{\"worker\":\"fail\",\"class\":\"Fixtures\",\"params\":{\"message\":\"on purpose\"}}");
+            String deadId = Eventually.value(QueueProbe.DEADLINE, "the failing task dead-lettered",
+                    () -> queue.deadIds().isEmpty() ? null : queue.deadIds().get(0));
+
+            ClusterFailoverTest.assertStatusAndFailedList(sentinels.url(), queueKey, deadId);
+        }
+    }
+
+    private static HostSettings settings(String queueKey, int maxAttempts) {
+        return TestHosts.builder(TestRedis.shared(), queueKey, plugins, temp.resolve("cache-" + queueKey))
+                .redisUrl(sentinels.url())
+                .fetchTimeout(FETCH_TIMEOUT)
+                .workers(SLOTS)
+                .maxAttempts(maxAttempts)
+                .build();
+    }
+}
