@@ -34,7 +34,8 @@ class SandboxBenchTest {
         Path fixtures = TestHosts.builtPluginsDir().resolve("fixtures.jar").toAbsolutePath();
         try (CliProcess bench = CliProcess.start(temp, "bench", "--plugin-jar", fixtures.toString(), "--modes", "strict",
                 "--sandbox", "both", "--workers", "1", "--tasks", "2", "--latency-samples", "1",
-                "--latency-interval-ms", "1", "--floor-starts", "2", "--true-starts", "2", "--idle-seconds", "1")) {
+                "--latency-interval-ms", "1", "--floor-starts", "2", "--true-starts", "2", "--host-warm-up-tasks", "1",
+                "--idle-seconds", "1")) {
             assertEquals(0, bench.awaitExit(DEADLINE), bench.output());
             output = bench.output();
             rows = bench.stdout().lines().filter(line -> line.startsWith("| ")).toList();
