@@ -12,9 +12,13 @@ import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.sandbox.Confined;
+import io.taskhost.host.sandbox.FilesNamed;
+import io.taskhost.host.sandbox.SandboxMode;
+import io.taskhost.host.sandbox.SandboxProbe;
+import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.worker.WorkerMain;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +29,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -43,16 +49,20 @@ import redis.clients.jedis.UnifiedJedis;
  * option of a setting's name.
  *
  * <p>It pushes trivial tasks through real hosts, one per launch mode (strict
- * with no help, with class-data sharing, with warm spares, with both, and reuse mode), and
- * reports throughput and enqueue-to-start latency for each beside the floor, a bare start of
- * the worker JVM with the same classpath and options, measured in the same run. It also
- * reports the host's CPU use while it waits on an empty queue.
+ * with no help, with class-data sharing, with warm spares, with both, and reuse mode) and worker
+ * sandbox ({@code auto}, as an operator gets it by default, and {@code off}), and reports
+ * throughput and enqueue-to-start latency for each beside the floor, a bare start of the worker
+ * JVM with the same classpath and options, measured in the same run. It measures the sandbox's
+ * own cost per start the same way: the floor's JVM and {@code true}, each bare and in the
+ * host's bubblewrap sandbox, timed in alternating rounds. It also reports the host's CPU use
+ * while it waits on an empty queue.
  *
  * <p>It lives in a module of its own, so the host's jar holds no benchmark; the distribution ships
  * both, and {@code taskhost} finds this command as a {@link ContributedCommand}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure tasks/s and enqueue-to-start latency per launch mode, the bare-JVM floor and idle CPU.")
+        description = "Measure tasks/s and enqueue-to-start latency per launch mode and worker sandbox, the bare-JVM"
+                + " floor, the sandbox's cost per start and idle CPU.")
 public final class BenchCommand implements Callable<Integer>, ContributedCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -60,6 +70,10 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     /** Lets the JIT and GC threads finish the burst's work before idle CPU is measured. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(3);
     private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(2);
+    private static final List<String> MODES = List.of("strict", "cds", "spares", "both", "reuse");
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--tasks", defaultValue = "200",
             description = "Trivial tasks in each strict-mode throughput burst. Default: ${DEFAULT-VALUE}")
@@ -86,8 +100,25 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     long latencyIntervalMs;
 
     @Option(names = "--floor-starts", defaultValue = "60",
-            description = "Bare worker-JVM starts timed for the floor. Default: ${DEFAULT-VALUE}")
+            description = "Bare worker-JVM starts timed for the floor, and as many in the sandbox with the network"
+                    + " and without, for its cost. Default: ${DEFAULT-VALUE}")
     int floorStarts;
+
+    @Option(names = "--true-starts", defaultValue = "200",
+            description = "Starts of `true`, bare and in the sandbox, timed for the sandbox's own cost. Default:"
+                    + " ${DEFAULT-VALUE}")
+    int trueStarts;
+
+    /*
+     * The hosts run in this JVM: without a host that warms it up, the first measured one pays for the
+     * JIT compiling their code. Its CPU per task was 7-12 ms higher than the next host's after 100
+     * warm-up tasks as after none; with strict mode measured twice in one bench, the second pair
+     * differed by 1 ms.
+     */
+    @Option(names = "--host-warm-up-tasks", defaultValue = "300",
+            description = "Tasks run by a host that is not measured, before the first that is, to warm up the"
+                    + " bench's JVM, which runs the hosts. Default: ${DEFAULT-VALUE}")
+    int hostWarmUpTasks;
 
     @Option(names = "--workers", description = "Worker slots. Default: the number of cores")
     Integer workers;
@@ -107,6 +138,12 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             description = "Launch modes to measure, of strict, cds, spares, both, reuse. Default: ${DEFAULT-VALUE}")
     List<String> modes;
 
+    @Option(names = "--sandbox", defaultValue = "both",
+            description = "The worker sandbox of the modes' hosts: auto (as an operator gets it by default: bubblewrap"
+                    + " where the machine allows), off, or both, each mode once with auto and once with off."
+                    + " Default: ${DEFAULT-VALUE}")
+    String sandbox;
+
     @Option(names = "--idle-seconds", defaultValue = "10",
             description = "How long to measure the host's CPU on an empty queue. Default: ${DEFAULT-VALUE}")
     int idleSeconds;
@@ -116,6 +153,13 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     @Override
     public Integer call() throws Exception {
+        for (String mode : modes) {
+            if (!MODES.contains(mode.trim())) {
+                throw new ParameterException(spec.commandLine(), "unknown mode " + mode + "; use strict, cds, spares,"
+                        + " both or reuse");
+            }
+        }
+        sandboxModes();
         try (var scratch = TemporaryDirectory.create("taskhost-bench-")) {
             work = scratch.path();
             measureAll();
@@ -133,16 +177,27 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
-        String classpath = WorkerClasspath.ofHost().with(plugins.resolve("fixtures.jar"));
-        Floor floor = measureFloor(java, jvmOptions, classpath);
+        SandboxCost cost = measureStarts(java, jvmOptions, plugins.resolve("fixtures.jar"));
+        StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
         try (EmbeddedRedis redis = EmbeddedRedis.start(0);
              UnifiedJedis client = RedisClient.create(URI.create(redis.url()))) {
+            HostSettings warmUp = inMode(settings(redis.url(), plugins, "warm-up"), "strict").build();
+            try (Host host = Host.start(warmUp)) {
+                var keys = new QueueKeys(warmUp.queue());
+                pushNoops(client, keys, hostWarmUpTasks);
+                awaitProcessed(client, keys, hostWarmUpTasks);
+            }
+            System.out.printf("a host has run %d tasks, unmeasured, to warm this JVM up%n", hostWarmUpTasks);
             for (String mode : modes) {
-                HostSettings settings = inMode(settings(redis.url(), plugins, mode), mode.trim()).build();
-                try (Host host = Host.start(settings)) {
-                    results.put(mode, measure(host, client, new QueueKeys(settings.queue()), mode));
+                for (SandboxMode sandboxMode : sandboxModes()) {
+                    String run = run(mode, sandboxMode);
+                    HostSettings settings = inMode(settings(redis.url(), plugins, run), mode.trim())
+                            .workerSandbox(sandboxMode).build();
+                    try (Host host = Host.start(settings)) {
+                        results.put(run, measure(host, client, new QueueKeys(settings.queue()), mode, sandboxMode));
+                    }
                 }
             }
             HostSettings defaults = settings(redis.url(), plugins, "idle").build();
@@ -156,23 +211,84 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
 
         System.out.println();
-        System.out.println("| mode | tasks/s | share of the floor | host CPU ms per task | enqueue to start p50 ms"
-                + " | p99 ms | worker JVMs used |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| mode | worker sandbox | tasks/s | share of the floor | host CPU ms per task"
+                + " | enqueue to start p50 ms | p99 ms | worker JVMs used |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String mode : modes) {
-            Result r = results.get(mode);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.2f | %.0f | %.0f | %s |%n", describe(mode),
-                    r.tasksPerSecond(), 100 * r.tasksPerSecond() / floor.startsPerSecond(), r.hostCpuMsPerTask(),
-                    r.p50(), r.p99(), r.launches());
+            for (SandboxMode sandboxMode : sandboxModes()) {
+                Result r = results.get(run(mode, sandboxMode));
+                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.0f | %.0f | %s |%n", describe(mode),
+                        r.sandbox(), r.tasksPerSecond(), share(r.tasksPerSecond(), floor.startsPerSecond()),
+                        r.hostCpuMsPerTask(), r.p50(), r.p99(), r.launches());
+            }
+        }
+        if (sandboxModes().size() == 2) {
+            System.out.println();
+            System.out.println("| mode | with the sandbox (auto): share of the floor | without (off): share of the floor"
+                    + " | tasks/s with / without |");
+            System.out.println("|---|---|---|---|");
+            for (String mode : modes) {
+                Result with = results.get(run(mode, SandboxMode.AUTO));
+                Result without = results.get(run(mode, SandboxMode.OFF));
+                System.out.printf(Locale.ROOT, "| %s | %s (%s) | %s | %.0f %% |%n", describe(mode),
+                        share(with.tasksPerSecond(), floor.startsPerSecond()), with.sandbox(),
+                        share(without.tasksPerSecond(), floor.startsPerSecond()),
+                        100 * with.tasksPerSecond() / without.tasksPerSecond());
+            }
+        }
+        System.out.println();
+        if (cost.sandboxMissing() != null) {
+            System.out.println("The sandbox's cost per start was not measured: " + cost.sandboxMissing());
+        } else {
+            System.out.println("| start, " + slots + " at a time | starts/s | share of its floor | mean wall ms"
+                    + " | wall ms over its floor |");
+            System.out.println("|---|---|---|---|---|");
+            costRows("`true`", cost.bareTrue());
+            costRows("worker JVM", cost.jvm());
         }
         System.out.println();
         System.out.println("| measure | figure |");
         System.out.println("|---|---|");
         row("floor: bare worker-JVM starts/s, same classpath and options, " + slots + " in parallel",
                 floor.startsPerSecond());
-        row("floor: one bare worker-JVM start, mean wall ms", floor.meanMillis());
+        row("floor: one bare worker-JVM start, mean wall ms", floor.wallMillis());
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
+    }
+
+    /** The host sandbox modes to measure each launch mode in, as {@code --sandbox} names them. */
+    private List<SandboxMode> sandboxModes() {
+        return switch (sandbox.trim()) {
+            case "auto" -> List.of(SandboxMode.AUTO);
+            case "off" -> List.of(SandboxMode.OFF);
+            case "both" -> List.of(SandboxMode.AUTO, SandboxMode.OFF);
+            default -> throw new ParameterException(spec.commandLine(), "--sandbox must be auto, off or both, not '"
+                    + sandbox + "'");
+        };
+    }
+
+    private static String run(String mode, SandboxMode sandboxMode) {
+        return mode.trim() + "-" + sandboxMode;
+    }
+
+    /** A throughput as a share of its floor's; many times the floor's, for reuse mode, as a multiple. */
+    private static String share(double perSecond, double floorPerSecond) {
+        double ratio = perSecond / floorPerSecond;
+        return ratio < 2 ? String.format(Locale.ROOT, "%.0f %%", 100 * ratio) : String.format(Locale.ROOT, "%.0f×", ratio);
+    }
+
+    /** Rows for {@code program} bare, its floor, then in the sandbox with the network and without. */
+    private static void costRows(String program, List<StartTimings.Timing> timings) {
+        StartTimings.Timing bare = timings.get(0);
+        System.out.printf(Locale.ROOT, "| floor: %s, bare | %.1f | 100 %% | %.1f | |%n", program,
+                bare.startsPerSecond(), bare.wallMillis());
+        String[] names = {program + " in bubblewrap", program + " in bubblewrap, network none"};
+        for (int i = 1; i < timings.size(); i++) {
+            StartTimings.Timing t = timings.get(i);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.1f | %+.1f |%n", names[i - 1],
+                    t.startsPerSecond(), 100 * t.startsPerSecond() / bare.startsPerSecond(), t.wallMillis(),
+                    t.wallMillis() - bare.wallMillis());
+        }
     }
 
     private HostSettings.Builder inMode(HostSettings.Builder settings, String mode) {
@@ -182,8 +298,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             case "spares" -> settings.warmSpares(warmSpares).classDataSharing(false);
             case "both" -> settings.warmSpares(warmSpares).classDataSharing(true);
             case "reuse" -> settings.warmSpares(warmSpares).classDataSharing(true).tasksPerWorker(tasksPerWorker);
-            default -> throw new IllegalArgumentException("unknown mode " + mode + "; use strict, cds, spares, both or"
-                    + " reuse");
+            default -> throw new IllegalStateException("unknown mode " + mode);
         };
     }
 
@@ -210,16 +325,22 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         return workerJava == null ? settings : settings.workerJava(workerJava);
     }
 
-    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches) {
+    /**
+     * @param sandbox the host's sandbox setting and what its workers ran in, as their outcome records say:
+     *                {@code auto: bubblewrap}
+     */
+    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches,
+                          String sandbox) {
     }
 
-    private Result measure(Host host, UnifiedJedis client, QueueKeys keys, String mode) throws IOException {
+    private Result measure(Host host, UnifiedJedis client, QueueKeys keys, String mode, SandboxMode sandboxMode)
+            throws IOException {
         int burst = mode.equals("reuse") ? reuseTasks : tasks;
         int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
         pushNoops(client, keys, warmup);
         awaitProcessed(client, keys, warmup);
         awaitClassData(host);
-        System.out.printf("%s: %d warm-up tasks done; %d in the burst%n", mode, warmup, burst);
+        System.out.printf("%s, sandbox %s: %d warm-up tasks done; %d in the burst%n", mode, sandboxMode, warmup, burst);
 
         Duration cpuBefore = cpuTime(ProcessHandle.current());
         long start = System.nanoTime();
@@ -227,7 +348,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         awaitProcessed(client, keys, warmup + burst);
         double seconds = (System.nanoTime() - start) / 1e9;
         double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
-        Map<String, Integer> launches = launchesOf(client, keys, Math.min(burst, 1000));
+        Launches launches = launchesOf(client, keys, Math.min(burst, 1000));
 
         List<Double> toStart = new ArrayList<>();
         for (int i = 0; i < latencySamples; i++) {
@@ -239,7 +360,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
         return new Result(burst / seconds, hostCpuPerTask, percentile(toStart, 50), percentile(toStart, 99),
-                launches.toString());
+                launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()));
     }
 
     /** Until its archives are built, a host with class-data sharing starts its workers without. */
@@ -251,12 +372,19 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
     }
 
-    private static Map<String, Integer> launchesOf(UnifiedJedis client, QueueKeys keys, int count) throws IOException {
-        Map<String, Integer> launches = new TreeMap<>();
+    /** How the worker JVMs of some tasks were started, by kind, and the sandboxes they ran in. */
+    private record Launches(Map<String, Integer> kinds, Set<String> sandboxes) {
+    }
+
+    private static Launches launchesOf(UnifiedJedis client, QueueKeys keys, int count) throws IOException {
+        Map<String, Integer> kinds = new TreeMap<>();
+        Set<String> sandboxes = new TreeSet<>();
         for (String json : client.lrange(keys.outcomes(), 0, count - 1)) {
-            launches.merge(MAPPER.readTree(json).path("launch").asText("?"), 1, Integer::sum);
+            JsonNode outcome = MAPPER.readTree(json);
+            kinds.merge(outcome.path("launch").asText("?"), 1, Integer::sum);
+            sandboxes.add(outcome.path("sandbox").asText("?"));
         }
-        return launches;
+        return new Launches(kinds, sandboxes);
     }
 
     private static void row(String measure, double figure) {
@@ -281,41 +409,53 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
     }
 
-    private record Floor(double startsPerSecond, double meanMillis) {
+    /**
+     * Timings of starts of {@code true} and of the worker JVM: each list holds the bare start, its
+     * floor, first, then the start in the sandbox with the host's network, then without. Where the
+     * machine has no usable sandbox, {@code jvm} holds the bare start alone, {@code bareTrue} nothing,
+     * and {@code sandboxMissing} says why.
+     */
+    private record SandboxCost(List<StartTimings.Timing> bareTrue, List<StartTimings.Timing> jvm,
+                               String sandboxMissing) {
     }
 
-    private Floor measureFloor(Path java, List<String> jvmOptions, String classpath) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath, WorkerMain.class.getName()));
-        Callable<Long> oneStart = () -> {
-            long began = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
-                    Path.of("/dev/null").toFile())).redirectErrorStream(true).start();
-            process.getInputStream().transferTo(OutputStream.nullOutputStream());
-            if (process.waitFor() != 0) {
-                throw new IOException("the floor JVM exited with " + process.exitValue() + ": " + command);
-            }
-            return System.nanoTime() - began;
-        };
-        oneStart.call();
-        ExecutorService pool = Executors.newFixedThreadPool(slots);
+    /**
+     * The floor, starts of the worker JVM with the same java, classpath and options that exit at once
+     * on an empty stdin, and the sandbox's cost: those starts and starts of {@code true}, each bare and
+     * in the sandbox the host would give a worker (its own code makes the command line).
+     */
+    private SandboxCost measureStarts(Path java, List<String> jvmOptions, Path pluginJar) throws Exception {
+        List<String> jvm = new ArrayList<>();
+        jvm.add(java.toString());
+        jvm.addAll(jvmOptions);
+        jvm.addAll(List.of("-cp", WorkerClasspath.ofHost().with(pluginJar), WorkerMain.class.getName()));
+        var timings = new StartTimings(slots);
+        WorkerSandbox sandboxed;
         try {
-            long start = System.nanoTime();
-            List<Future<Long>> starts = new ArrayList<>();
-            for (int i = 0; i < floorStarts; i++) {
-                starts.add(pool.submit(oneStart));
-            }
-            long total = 0;
-            for (Future<Long> each : starts) {
-                total += each.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Floor(floorStarts / seconds, total / 1e6 / floorStarts);
-        } finally {
-            pool.shutdown();
+            sandboxed = SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, java);
+        } catch (IllegalArgumentException e) {
+            return new SandboxCost(List.of(), timings.measure(List.of(jvm), floorStarts), e.getMessage());
         }
+        Path scratch = Files.createDirectories(work.resolve("sandbox-scratch"));
+        List<Path> readOnly = new ArrayList<>(WorkerClasspath.ofHost().jars(pluginJar));
+        readOnly.addAll(FilesNamed.byOptions(jvmOptions));
+        List<List<String>> jvms = new ArrayList<>(List.of(jvm));
+        List<List<String>> trues = new ArrayList<>(List.of(List.of("true")));
+        for (boolean network : List.of(true, false)) {
+            jvms.add(prefixed(sandboxed.commandFor(new Confined(readOnly, List.of(scratch), scratch, network)), jvm));
+            trues.add(prefixed(sandboxed.commandFor(new Confined(List.of(), List.of(scratch), scratch, network)),
+                    List.of("true")));
+        }
+        System.out.printf("timing %d starts of each of %d commands, %d at a time%n", floorStarts, jvms.size(), slots);
+        List<StartTimings.Timing> jvmTimings = timings.measure(jvms, floorStarts);
+        System.out.printf("timing %d starts of each of %d commands, %d at a time%n", trueStarts, trues.size(), slots);
+        return new SandboxCost(timings.measure(trues, trueStarts), jvmTimings, null);
+    }
+
+    private static List<String> prefixed(List<String> prefix, List<String> command) {
+        List<String> whole = new ArrayList<>(prefix);
+        whole.addAll(command);
+        return whole;
     }
 
     private static double percentile(List<Double> values, int percent) {

@@ -1,0 +1,85 @@
+package io.taskhost.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.taskhost.host.sandbox.SandboxMode;
+import io.taskhost.host.sandbox.SandboxProbe;
+import io.taskhost.host.testing.CliProcess;
+import io.taskhost.host.testing.TestHosts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench measures the launch modes with the sandbox an operator gets by default and without one,
+ * and the sandbox's own cost per start. One tiny run serves every test; no test reads its figures.
+ */
+class SandboxBenchTest {
+
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+
+    @TempDir
+    static Path temp;
+
+    private static String output;
+    private static List<String> rows;
+
+    @BeforeAll
+    static void runATinyBenchWithAndWithoutTheSandbox() throws Exception {
+        Path fixtures = TestHosts.builtPluginsDir().resolve("fixtures.jar").toAbsolutePath();
+        try (CliProcess bench = CliProcess.start(temp, "bench", "--plugin-jar", fixtures.toString(), "--modes", "strict",
+                "--sandbox", "both", "--workers", "1", "--tasks", "2", "--latency-samples", "1",
+                "--latency-interval-ms", "1", "--floor-starts", "2", "--true-starts", "2", "--host-warm-up-tasks", "1",
+                "--idle-seconds", "1")) {
+            assertEquals(0, bench.awaitExit(DEADLINE), bench.output());
+            output = bench.output();
+            rows = bench.stdout().lines().filter(line -> line.startsWith("| ")).toList();
+        }
+    }
+
+    @Test
+    void aModeIsMeasuredWithTheDefaultSandboxAndWithoutOneAndItsRowsSayWhichTheWorkersRanIn() {
+        assertTrue(rows.stream().anyMatch(row -> row.startsWith("| strict, ") && row.contains("| off: none |")),
+                output);
+        String expected = bubblewrapUsable() ? "| auto: bubblewrap |" : "| auto: none |";
+        assertTrue(rows.stream().anyMatch(row -> row.startsWith("| strict, ") && row.contains(expected)), output);
+    }
+
+    @Test
+    void theModesTasksPerSecondWithAndWithoutTheSandboxAreSetSideBySide() {
+        assertTrue(rows.stream().anyMatch(row -> row.startsWith("| mode | with the sandbox")), output);
+    }
+
+    @Test
+    void theSandboxsCostPerStartIsMeasuredAgainstBareStartsOfTheSameProgramsInTheSameRun() {
+        assumeTrue(bubblewrapUsable(), "no usable bubblewrap on this machine");
+        for (String start : List.of("| floor: `true`, bare |", "| `true` in bubblewrap |",
+                "| `true` in bubblewrap, network none |", "| floor: worker JVM, bare |", "| worker JVM in bubblewrap |",
+                "| worker JVM in bubblewrap, network none |")) {
+            assertTrue(rows.stream().anyMatch(row -> row.startsWith(start)), start + " in\n" + output);
+        }
+    }
+
+    @Test
+    void aSandboxChoiceOtherThanAutoOffOrBothIsAUsageError() throws Exception {
+        try (CliProcess bench = CliProcess.start(temp, "bench", "--sandbox", "sometimes")) {
+            assertEquals(2, bench.awaitExit(DEADLINE), bench.output());
+            assertTrue(bench.stderr().contains("auto, off or both"), bench.output());
+        }
+    }
+
+    private static boolean bubblewrapUsable() {
+        try {
+            SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, Path.of(System.getProperty("java.home"), "bin",
+                    "java"));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
