@@ -93,7 +93,7 @@ class ShippedConfigFileTest {
         Set<String> unknown = new TreeSet<>();
         for (String key : settings().keySet()) {
             if (!known.contains(key) && !key.matches("plugin\\.[^.]+\\.(task-timeout|max-attempts|worker-max-heap|worker-jvm-options"
-                    + "|warm-spares|tasks-per-worker)")) {
+                    + "|warm-spares|tasks-per-worker|network)")) {
                 unknown.add(key);
             }
         }
@@ -109,7 +109,7 @@ class ShippedConfigFileTest {
             }
         }
         assertEquals(Set.of("task-timeout", "max-attempts", "worker-max-heap", "worker-jvm-options", "warm-spares",
-                "tasks-per-worker"), perPlugin);
+                "tasks-per-worker", "network"), perPlugin);
     }
 
     @Test
