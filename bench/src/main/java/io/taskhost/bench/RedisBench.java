@@ -56,19 +56,25 @@ final class RedisBench {
     private void ceilingOn(String url) throws Exception {
         System.out.printf("fetch and record ceiling of one queue on %s (Redis %s), %d tasks per run, %d round(s)%n",
                 RedisConnector.masked(url), version(url), ceilingTasks, rounds);
-        Map<Integer, Double> perSecond = new LinkedHashMap<>();
+        Map<Integer, double[]> figures = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (int connections : ceilingConnections) {
                 ScriptCeiling.Result result = ceiling.measure(url, ReplicaWait.OFF, connections, ceilingTasks);
-                System.out.printf(Locale.ROOT, "%d connection(s), round %d: %.0f tasks/s%n", connections, round,
-                        result.tasksPerSecond());
-                perSecond.merge(connections, result.tasksPerSecond() / rounds, Double::sum);
+                System.out.printf(Locale.ROOT, "%d connection(s), round %d: %.0f tasks/s; Redis CPU per task: %.1f µs"
+                                + " for the producer's LPUSH, %.1f µs for the fetch and the record%n", connections, round,
+                        result.tasksPerSecond(), result.pushCpuMicros(), result.recordCpuMicros());
+                double[] sums = figures.computeIfAbsent(connections, c -> new double[3]);
+                sums[0] += result.tasksPerSecond() / rounds;
+                sums[1] += result.pushCpuMicros() / rounds;
+                sums[2] += result.recordCpuMicros() / rounds;
             }
         }
         System.out.println();
-        System.out.println("| connections (hosts) | fetch + record, tasks/s |");
-        System.out.println("|---|---|");
-        perSecond.forEach((connections, tasks) -> System.out.printf(Locale.ROOT, "| %d | %,.0f |%n", connections, tasks));
+        System.out.println("| connections (hosts) | fetch + record, tasks/s | Redis CPU µs per task: LPUSH | fetch + record"
+                + " | a task (all three) costs Redis as much as N LPUSHes |");
+        System.out.println("|---|---|---|---|---|");
+        figures.forEach((connections, sums) -> System.out.printf(Locale.ROOT, "| %d | %,.0f | %.1f | %.1f | %.1f |%n",
+                connections, sums[0], sums[1], sums[2], (sums[1] + sums[2]) / sums[1]));
     }
 
     /**
@@ -102,9 +108,10 @@ final class RedisBench {
                     for (int side = 0; side < 2; side++) {
                         ScriptCeiling.Result result = ceiling.measure(servers.url(), side == 0 ? ReplicaWait.OFF : waited,
                                 connections, ceilingTasks);
-                        System.out.printf(Locale.ROOT, "ceiling, %d connection(s), WAIT %d, round %d: %.0f tasks/s"
-                                        + " (%d writes acknowledged, %d not)%n", connections, side == 0 ? 0 : replicas,
-                                round, result.tasksPerSecond(), result.acknowledged(), result.unacknowledged());
+                        System.out.printf(Locale.ROOT, "ceiling, %d connection(s), WAIT %d, round %d: %.0f tasks/s,"
+                                        + " Redis CPU %.1f µs per fetch and record (%d writes acknowledged, %d not)%n",
+                                connections, side == 0 ? 0 : replicas, round, result.tasksPerSecond(),
+                                result.recordCpuMicros(), result.acknowledged(), result.unacknowledged());
                         perSecond[side] += result.tasksPerSecond() / rounds;
                     }
                 }

@@ -13,7 +13,6 @@ import io.taskhost.host.queue.TaskQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,39 +38,51 @@ final class ScriptCeiling {
     /** An empty queue ends a thread's loop after this wait. */
     private static final Duration FETCH_TIMEOUT = Duration.ofMillis(500);
 
-    /** Pairs of fetch and record a second, over the whole run. */
-    record Result(int connections, long tasks, double tasksPerSecond, long acknowledged, long unacknowledged) {
+    /**
+     * @param tasksPerSecond   fetch and record pairs a second, over the whole run
+     * @param pushCpuMicros    the CPU redis-server used per producer's {@code LPUSH} of one task, as
+     *                         PHP producers push, measured the same way
+     * @param recordCpuMicros  the CPU redis-server used per task for its fetch and its record, from
+     *                         its {@code INFO cpu} (user and system): a machine shared with the
+     *                         clients and other loads distorts it less than the rate, and its ratio
+     *                         to {@code pushCpuMicros} still less
+     */
+    record Result(int connections, long tasks, double tasksPerSecond, double pushCpuMicros, double recordCpuMicros,
+                  long acknowledged, long unacknowledged) {
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
 
     Result measure(String url, ReplicaWait wait, int connections, int tasks) throws Exception {
         var keys = new QueueKeys("bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8));
+        ExecutorService threads = Executors.newFixedThreadPool(connections);
         try (UnifiedJedis redis = RedisConnector.connect(url, FETCH_TIMEOUT, connections + 1)) {
             try {
-                push(redis, keys, tasks);
+                double cpuBefore = redisCpuSeconds(redis);
+                List<Future<Long>> pushed = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    int share = tasks / connections + (i < tasks % connections ? 1 : 0);
+                    pushed.add(threads.submit(() -> push(redis, keys, share)));
+                }
+                long count = sum(pushed);
+                double cpuPushed = redisCpuSeconds(redis);
+
                 var writes = new ReplicatedWrites(redis, wait, System::nanoTime);
                 var outcomes = new OutcomeLog(writes, keys, OUTCOMES_KEPT, mapper);
                 AtomicLong lastRecordAt = new AtomicLong();
-                ExecutorService threads = Executors.newFixedThreadPool(connections);
                 long start = System.nanoTime();
-                try {
-                    List<Future<Long>> done = new ArrayList<>();
-                    for (int i = 0; i < connections; i++) {
-                        String hostId = "ceiling-" + i;
-                        var queue = new TaskQueue(redis, writes, keys, hostId, FETCH_TIMEOUT);
-                        done.add(threads.submit(() -> loop(queue, outcomes, keys, hostId, lastRecordAt)));
-                    }
-                    long recorded = 0;
-                    for (Future<Long> each : done) {
-                        recorded += each.get();
-                    }
-                    double seconds = (lastRecordAt.get() - start) / 1e9;
-                    return new Result(connections, recorded, recorded / seconds, writes.acknowledged(),
-                            writes.unacknowledged());
-                } finally {
-                    threads.shutdownNow();
+                List<Future<Long>> done = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    String hostId = "ceiling-" + i;
+                    var queue = new TaskQueue(redis, writes, keys, hostId, FETCH_TIMEOUT);
+                    done.add(threads.submit(() -> loop(queue, outcomes, keys, hostId, lastRecordAt)));
                 }
+                long recorded = sum(done);
+                double seconds = (lastRecordAt.get() - start) / 1e9;
+                // Includes the empty queue's last waits, which cost Redis nothing to speak of.
+                double cpuRecorded = redisCpuSeconds(redis);
+                return new Result(connections, recorded, recorded / seconds, (cpuPushed - cpuBefore) * 1e6 / count,
+                        (cpuRecorded - cpuPushed) * 1e6 / recorded, writes.acknowledged(), writes.unacknowledged());
             } finally {
                 List<String> used = new ArrayList<>(List.of(keys.queue(), keys.outcomes(), keys.stats()));
                 for (int i = 0; i < connections; i++) {
@@ -79,7 +90,17 @@ final class ScriptCeiling {
                 }
                 redis.unlink(used.toArray(String[]::new));
             }
+        } finally {
+            threads.shutdownNow();
         }
+    }
+
+    private static long sum(List<Future<Long>> counts) throws Exception {
+        long sum = 0;
+        for (Future<Long> each : counts) {
+            sum += each.get();
+        }
+        return sum;
     }
 
     private long loop(TaskQueue queue, OutcomeLog outcomes, QueueKeys keys, String hostId, AtomicLong lastRecordAt) {
@@ -114,13 +135,20 @@ final class ScriptCeiling {
                 .disposed(new Disposition.Completed(), null, null);
     }
 
-    private static void push(UnifiedJedis redis, QueueKeys keys, int count) {
+    /** redis-server's CPU so far, user and system, from {@code INFO cpu}. */
+    private static double redisCpuSeconds(UnifiedJedis redis) {
+        return redis.info("cpu").lines()
+                .filter(line -> line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(':') + 1).trim())).sum();
+    }
+
+    /** One task per LPUSH, as a producer pushes. */
+    private static long push(UnifiedJedis redis, QueueKeys keys, int count) {
         byte[] queue = keys.queue().getBytes(StandardCharsets.UTF_8);
         byte[] payload = NOOP.getBytes(StandardCharsets.UTF_8);
-        for (int pushed = 0; pushed < count; pushed += 1000) {
-            byte[][] batch = new byte[Math.min(1000, count - pushed)][];
-            Arrays.fill(batch, payload);
-            redis.lpush(queue, batch);
+        for (int i = 0; i < count; i++) {
+            redis.lpush(queue, payload);
         }
+        return count;
     }
 }
