@@ -41,6 +41,10 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("appendonly no")
+                    // A replica syncs over the socket alone: no file in the working directory, on either side.
+                    .setting("repl-diskless-sync yes")
+                    .setting("repl-diskless-sync-delay 0")
+                    .setting("repl-diskless-load on-empty-db")
                     .settingIf(master != null, master == null ? "" : "replicaof 127.0.0.1 " + master.port)
                     .build();
             server.start();

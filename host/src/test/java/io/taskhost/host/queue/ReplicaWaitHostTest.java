@@ -58,7 +58,8 @@ class ReplicaWaitHostTest {
     void aHostThatWaitsForAReplicaRecordsItsTasksAndTheReplicaHasTheirRecords() throws Exception {
         String queueKey = TestHosts.uniqueQueue();
         try (var servers = MasterWithReplica.start();
-             Host host = Host.start(settings(servers, queueKey));
+             // The longest wait, so that a loaded machine's replica is in time.
+             Host host = Host.start(settings(servers, queueKey, "4s"));
              var queue = new QueueProbe(servers.master(), queueKey);
              UnifiedJedis replica = servers.replica()) {
             for (int i = 0; i < TASKS; i++) {
@@ -78,7 +79,8 @@ class ReplicaWaitHostTest {
     void aHostWhoseReplicaFreezesWarnsOnceAndGoesOnRecordingItsTasks() throws Exception {
         String queueKey = TestHosts.uniqueQueue();
         try (var servers = MasterWithReplica.start();
-             Host host = Host.start(settings(servers, queueKey));
+             // A frozen replica never answers: a short wait.
+             Host host = Host.start(settings(servers, queueKey, "300ms"));
              var queue = new QueueProbe(servers.master(), queueKey)) {
             queue.push(NOOP);
             queue.awaitOutcomes(1);
@@ -99,7 +101,7 @@ class ReplicaWaitHostTest {
     }
 
     /** As {@link TestHosts#builder}'s, on the test's own master. */
-    private HostSettings settings(MasterWithReplica servers, String queue) {
+    private HostSettings settings(MasterWithReplica servers, String queue, String waitTimeout) {
         return HostOptions.parse(HostSettings.builder()
                         .redisUrl(servers.masterUrl())
                         .queue(queue)
@@ -109,7 +111,7 @@ class ReplicaWaitHostTest {
                         .hostId("host-" + queue)
                         .parkUnknownFor(Duration.ZERO)
                         .workerSandbox(SandboxMode.OFF),
-                "--redis-wait-replicas", "1", "--redis-wait-timeout", "300ms");
+                "--redis-wait-replicas", "1", "--redis-wait-timeout", waitTimeout);
     }
 
     private List<String> warnings() {
