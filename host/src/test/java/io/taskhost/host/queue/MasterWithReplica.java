@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -27,19 +30,29 @@ final class MasterWithReplica implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(30);
 
     private final List<Process> processes = new ArrayList<>();
+    /** Where the servers would write a file; they sync without one (diskless), but a crash might leave one. */
+    private final Path dir;
     private final int masterPort;
     private final int replicaPort;
+    private Process master;
     private Process replica;
 
-    private MasterWithReplica(int masterPort, int replicaPort) {
+    private MasterWithReplica(Path dir, int masterPort, int replicaPort) {
+        this.dir = dir;
         this.masterPort = masterPort;
         this.replicaPort = replicaPort;
     }
 
     static MasterWithReplica start() {
-        var pair = new MasterWithReplica(TestHosts.freePort(), TestHosts.freePort());
+        Path dir;
         try {
-            pair.launch(pair.masterPort);
+            dir = Files.createTempDirectory("master-with-replica-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var pair = new MasterWithReplica(dir, TestHosts.freePort(), TestHosts.freePort());
+        try {
+            pair.master = pair.launch(pair.masterPort);
             pair.replica = pair.launch(pair.replicaPort, "--replicaof", "127.0.0.1", Integer.toString(pair.masterPort));
             Eventually.within(START, "the replica on port " + pair.replicaPort + " in sync with its master",
                     pair::replicaOnline);
@@ -90,6 +103,44 @@ final class MasterWithReplica implements AutoCloseable {
         signalReplica("-CONT");
     }
 
+    /**
+     * The replica stops following the master and becomes a master itself, as Sentinel or Cluster
+     * promote one: whatever the old master writes from now on, the replica never has.
+     */
+    void promoteReplica() {
+        try (UnifiedJedis promoted = replica()) {
+            promoteTo(promoted);
+        }
+    }
+
+    /**
+     * The rest of the failover: SIGKILL for the old master, and a new server at its address that
+     * copies the promoted replica and is promoted in turn, so that clients of the master's URL find
+     * the new master where the old one was, with the replica's data and nothing the old master
+     * wrote after the promotion.
+     */
+    void killMasterAndServeTheReplicaInItsPlace() {
+        master.destroyForcibly();
+        try {
+            master.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        master = launch(masterPort, "--replicaof", "127.0.0.1", Integer.toString(replicaPort));
+        try (UnifiedJedis copy = RedisClient.create(URI.create(masterUrl()))) {
+            Eventually.within(START, "the new master on port " + masterPort + " has copied the replica", () -> {
+                String replication = copy.info("replication");
+                return replication.contains("master_link_status:up") && replication.contains("master_sync_in_progress:0");
+            });
+            promoteTo(copy);
+        }
+    }
+
+    private static void promoteTo(UnifiedJedis server) {
+        server.sendCommand(Protocol.Command.REPLICAOF, "NO", "ONE");
+    }
+
     private boolean replicaOnline() {
         try (UnifiedJedis master = master()) {
             String replication = master.info("replication");
@@ -115,7 +166,8 @@ final class MasterWithReplica implements AutoCloseable {
 
     private Process launch(int port, String... extra) {
         List<String> command = new ArrayList<>(List.of(redisServer().toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--repl-diskless-load", "on-empty-db"));
         command.addAll(List.of(extra));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -165,6 +217,13 @@ final class MasterWithReplica implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dir, e);
         }
     }
 }
