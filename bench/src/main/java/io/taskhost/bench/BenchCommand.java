@@ -148,6 +148,34 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             description = "How long to measure the host's CPU on an empty queue. Default: ${DEFAULT-VALUE}")
     int idleSeconds;
 
+    @Option(names = "--redis-ceiling",
+            description = "Instead of the launch modes: the most tasks/s one queue can go through one Redis, from the"
+                    + " host's fetch and record scripts in a loop without workers (see --ceiling-*).")
+    boolean redisCeiling;
+
+    @Option(names = "--compare-wait-replicas", paramLabel = "N",
+            description = "Instead of the launch modes' table: each of --modes on a master with N replicas, with"
+                    + " --redis-wait-replicas 0 and N in turn, and the fetch and record ceiling both ways.")
+    Integer compareWaitReplicas;
+
+    @Option(names = "--ceiling-redis", paramLabel = "URL",
+            description = "The Redis --redis-ceiling measures; its keys are deleted afterwards. Default: a bundled"
+                    + " redis-server of its own")
+    String ceilingRedis;
+
+    @Option(names = "--ceiling-connections", split = ",", defaultValue = "1,4,16",
+            description = "Connections (each a host with its own processing list) of the ceiling runs."
+                    + " Default: ${DEFAULT-VALUE}")
+    List<Integer> ceilingConnections;
+
+    @Option(names = "--ceiling-tasks", defaultValue = "50000",
+            description = "Tasks in each ceiling run. Default: ${DEFAULT-VALUE}")
+    int ceilingTasks;
+
+    @Option(names = "--redis-rounds", defaultValue = "2",
+            description = "Rounds of --redis-ceiling and --compare-wait-replicas, averaged. Default: ${DEFAULT-VALUE}")
+    int redisRounds;
+
     private int slots;
     private Path work;
 
@@ -162,7 +190,11 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         sandboxModes();
         try (var scratch = TemporaryDirectory.create("taskhost-bench-")) {
             work = scratch.path();
-            measureAll();
+            if (redisCeiling || compareWaitReplicas != null) {
+                measureRedis();
+            } else {
+                measureAll();
+            }
         }
         return 0;
     }
@@ -288,6 +320,22 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.1f | %+.1f |%n", names[i - 1],
                     t.startsPerSecond(), 100 * t.startsPerSecond() / bare.startsPerSecond(), t.wallMillis(),
                     t.wallMillis() - bare.wallMillis());
+        }
+    }
+
+    /** {@code --redis-ceiling} and {@code --compare-wait-replicas}, in {@link RedisBench}. */
+    private void measureRedis() throws Exception {
+        slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        var redisBench = new RedisBench(ceilingConnections, ceilingTasks, redisRounds);
+        if (redisCeiling) {
+            redisBench.ceiling(ceilingRedis);
+        }
+        if (compareWaitReplicas != null) {
+            Path plugins = Files.createDirectories(work.resolve("plugins"));
+            Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
+            redisBench.compareWait(compareWaitReplicas, modes.stream().map(String::trim).toList(),
+                    (url, mode) -> inMode(settings(url, plugins, mode), mode),
+                    mode -> mode.equals("reuse") ? reuseTasks : tasks, slots);
         }
     }
 

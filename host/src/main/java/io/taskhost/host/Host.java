@@ -33,6 +33,7 @@ import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.ReplicatedWrites;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
@@ -171,7 +172,12 @@ public final class Host implements AutoCloseable {
                 new LaunchSettings(settings.workerJava(), settings.scratchDir(), settings.sparesKeptFor()),
                 WorkerClasspath.ofHost(), classData, mapper, scratch, groups, catalog::verifyCachedJar,
                 isolation));
-        var outcomes = new OutcomeLog(redis, keys, settings.outcomesKept(), mapper);
+        var writes = new ReplicatedWrites(redis, settings.replicaWait(), System::nanoTime);
+        if (settings.replicaWait().on()) {
+            log.info("each fetch and outcome record waits up to {} ms for {} replica(s) to have it (--redis-wait-replicas)",
+                    settings.replicaWait().timeout().toMillis(), settings.replicaWait().replicas());
+        }
+        var outcomes = new OutcomeLog(writes, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
                 Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(), settings.maxPayloadBytes());
@@ -184,7 +190,7 @@ public final class Host implements AutoCloseable {
                 settings.parkUnknownFor());
         HostMetrics metrics = settings.httpPort() == 0 ? null : new HostMetrics(settings.queue());
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
-                new TaskQueue(redis, keys, settings.hostId(), settings.fetchTimeout()),
+                new TaskQueue(redis, writes, keys, settings.hostId(), settings.fetchTimeout()),
                 keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys),
                 metrics == null ? TaskMetrics.NONE : metrics.tasks(), heartbeat::holdsId);
         parts.onFailure(tasks::stop);

@@ -186,6 +186,16 @@ public final class HostOptions {
             description = "Address the HTTP endpoint listens on. Default: ${DEFAULT-VALUE}")
     String httpBind;
 
+    @Option(names = "--redis-wait-replicas", paramLabel = "N", defaultValue = Defaults.REDIS_WAIT_REPLICAS,
+            description = "After taking a task and after recording its outcome, wait (Redis WAIT) until N replicas"
+                    + " have the write, so that a failover cannot lose it; 0 waits for none. Default: ${DEFAULT-VALUE}")
+    int redisWaitReplicas;
+
+    @Option(names = "--redis-wait-timeout", paramLabel = "DURATION", defaultValue = Defaults.REDIS_WAIT_TIMEOUT,
+            description = "The longest wait for --redis-wait-replicas, at most 4s; fewer replicas in time is a warning,"
+                    + " and the task goes on. Default: ${DEFAULT-VALUE}")
+    Duration redisWaitTimeout;
+
     /**
      * Settings from command-line style arguments alone, every other setting at its default: for
      * tests of the command line, which must not pick up a TASKHOST_* variable by accident.
@@ -263,6 +273,8 @@ public final class HostOptions {
         copy.option("--rescan-interval", rescanInterval, settings::rescanInterval);
         copy.option("--http-port", httpPort, settings::httpPort);
         copy.option("--http-bind", httpBind, bind -> settings.httpBind(bind.trim()));
+        copy.option("--redis-wait-replicas", redisWaitReplicas, settings::redisWaitReplicas);
+        copy.option("--redis-wait-timeout", redisWaitTimeout, settings::redisWaitTimeout);
         return settings;
     }
 

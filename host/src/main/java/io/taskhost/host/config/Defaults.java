@@ -12,6 +12,8 @@ public final class Defaults {
 
     public static final String REDIS = "redis://127.0.0.1:6379";
     public static final String QUEUE = "task_queue";
+    public static final String REDIS_WAIT_REPLICAS = "0";
+    public static final String REDIS_WAIT_TIMEOUT = "1s";
     public static final String PLUGINS_DIR = "plugins-dir";
     public static final String DEFAULT_CLASS = "TaskproModel";
     /**

@@ -7,6 +7,7 @@ import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
+import io.taskhost.host.queue.ReplicaWait;
 import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.worker.DurationText;
 import java.lang.reflect.RecordComponent;
@@ -41,6 +42,8 @@ import java.util.regex.Pattern;
  * @param workerSandbox whether worker JVMs run in an operating-system sandbox
  * @param workerMaxProcesses processes and threads one sandboxed worker may have at once, itself included
  * @param workerMemoryHeadroom what a sandboxed worker may use beyond its heap, as {@code -Xmx} sizes read
+ * @param redisWaitReplicas replicas that must acknowledge a task's fetch and outcome record; 0 waits for none
+ * @param redisWaitTimeout how long the host waits for them after each such write
  */
 public record HostSettings(
         String redisUrl,
@@ -78,7 +81,9 @@ public record HostSettings(
         Duration fetchTimeout,
         Duration rescanInterval,
         int httpPort,
-        String httpBind) {
+        String httpBind,
+        int redisWaitReplicas,
+        Duration redisWaitTimeout) {
 
     private static final Pattern EMBEDDED = Pattern.compile("embedded(?::(\\d{1,5}))?");
 
@@ -115,6 +120,9 @@ public record HostSettings(
                 "worker-memory-headroom must be a size such as 512m or 1g, not '" + workerMemoryHeadroom + "'");
         RunLimits.warmSpares(warmSpares);
         RunLimits.tasksPerWorker(tasksPerWorker);
+        new ReplicaWait(redisWaitReplicas, redisWaitTimeout); // its own rules: replicas >= 0, a timeout in (0, 4s]
+        require(redisWaitReplicas == 0 || !EMBEDDED.matcher(redisUrl).matches(),
+                "redis-wait-replicas needs a Redis with replicas; an embedded redis-server has none");
         require(positive(sparesKeptFor), "warm-spares-kept-for must be positive");
         workerJvmOptions = List.copyOf(workerJvmOptions);
         pluginLimits = Map.copyOf(pluginLimits);
@@ -160,6 +168,11 @@ public record HostSettings(
     public RunLimits defaultLimits() {
         return new RunLimits(taskTimeout, maxAttempts, workerMaxHeap, workerJvmOptions, warmSpares, tasksPerWorker,
                 true);
+    }
+
+    /** How many replicas the host waits for after a task's fetch and outcome record, and how long. */
+    public ReplicaWait replicaWait() {
+        return new ReplicaWait(redisWaitReplicas, redisWaitTimeout);
     }
 
     /** The port for a bundled redis-server (0 for any free one), or empty when an external Redis is used. */
@@ -225,6 +238,8 @@ public record HostSettings(
         private Duration rescanInterval = DurationText.parse(Defaults.RESCAN_INTERVAL);
         private int httpPort = Integer.parseInt(Defaults.HTTP_PORT);
         private String httpBind = Defaults.HTTP_BIND;
+        private int redisWaitReplicas = Integer.parseInt(Defaults.REDIS_WAIT_REPLICAS);
+        private Duration redisWaitTimeout = DurationText.parse(Defaults.REDIS_WAIT_TIMEOUT);
 
         private Builder() {
         }
@@ -246,7 +261,7 @@ public record HostSettings(
                     taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
                     outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
                     maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, rescanInterval,
-                    httpPort, httpBind);
+                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout);
         }
 
         public Builder redisUrl(String redisUrl) {
@@ -427,6 +442,16 @@ public record HostSettings(
 
         public Builder httpBind(String httpBind) {
             this.httpBind = httpBind;
+            return this;
+        }
+
+        public Builder redisWaitReplicas(int redisWaitReplicas) {
+            this.redisWaitReplicas = redisWaitReplicas;
+            return this;
+        }
+
+        public Builder redisWaitTimeout(Duration redisWaitTimeout) {
+            this.redisWaitTimeout = redisWaitTimeout;
             return this;
         }
     }

@@ -3,6 +3,7 @@ package io.taskhost.host.outcomes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.ReplicatedWrites;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,13 +54,21 @@ public final class OutcomeLog {
 
     private static final byte[] NOTHING = new byte[0];
 
-    private final UnifiedJedis redis;
+    private static final Long WRITTEN = 1L;
+
+    private final ReplicatedWrites writes;
     private final QueueKeys keys;
     private final int outcomesKept;
     private final ObjectMapper mapper;
 
+    /** A log whose records wait for no replica. */
     public OutcomeLog(UnifiedJedis redis, QueueKeys keys, int outcomesKept, ObjectMapper mapper) {
-        this.redis = redis;
+        this(ReplicatedWrites.unwaited(redis), keys, outcomesKept, mapper);
+    }
+
+    /** @param writes runs the record script, and waits for replicas to have what it wrote */
+    public OutcomeLog(ReplicatedWrites writes, QueueKeys keys, int outcomesKept, ObjectMapper mapper) {
+        this.writes = writes;
         this.keys = keys;
         this.outcomesKept = outcomesKept;
         this.mapper = mapper;
@@ -112,11 +121,11 @@ public final class OutcomeLog {
         if (indexedClass != null) {
             keyList.add(bytes(keys.parkedFor(indexedClass)));
         }
-        Object written = redis.eval(RECORD, keyList,
+        Object written = writes.eval(RECORD, keyList,
                 List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
                         bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt),
-                        bytes(deadId), parkedMember));
-        return Long.valueOf(1).equals(written);
+                        bytes(deadId), parkedMember), WRITTEN::equals);
+        return WRITTEN.equals(written);
     }
 
     private byte[] json(OutcomeRecord outcome) {

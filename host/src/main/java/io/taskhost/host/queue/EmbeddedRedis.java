@@ -22,6 +22,18 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** @param port the port to listen on, or 0 for any free port */
     public static EmbeddedRedis start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * A replica of {@code master} on a free port, for the benchmark's runs against a master with
+     * replicas; it has the master's data once the master lists it as online.
+     */
+    public static EmbeddedRedis startReplicaOf(EmbeddedRedis master) {
+        return start(0, master);
+    }
+
+    private static EmbeddedRedis start(int port, EmbeddedRedis master) {
         port = port == 0 ? freePort() : port;
         try {
             RedisServer server = RedisServer.newRedisServer()
@@ -29,6 +41,11 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("appendonly no")
+                    // A replica syncs over the socket alone: no file in the working directory, on either side.
+                    .setting("repl-diskless-sync yes")
+                    .setting("repl-diskless-sync-delay 0")
+                    .setting("repl-diskless-load on-empty-db")
+                    .settingIf(master != null, master == null ? "" : "replicaof 127.0.0.1 " + master.port)
                     .build();
             server.start();
             return new EmbeddedRedis(server, port);

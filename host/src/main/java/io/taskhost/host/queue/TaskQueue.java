@@ -3,6 +3,7 @@ package io.taskhost.host.queue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import redis.clients.jedis.UnifiedJedis;
@@ -42,12 +43,20 @@ public final class TaskQueue {
             """.getBytes(StandardCharsets.UTF_8);
 
     private final UnifiedJedis redis;
+    private final ReplicatedWrites writes;
     private final byte[] queue;
     private final byte[] processing;
     private final double fetchTimeoutSeconds;
 
+    /** A queue whose fetches wait for no replica. */
     public TaskQueue(UnifiedJedis redis, QueueKeys keys, String hostId, Duration fetchTimeout) {
+        this(redis, ReplicatedWrites.unwaited(redis), keys, hostId, fetchTimeout);
+    }
+
+    /** @param writes runs the fetch script, and waits for replicas to have what it took */
+    public TaskQueue(UnifiedJedis redis, ReplicatedWrites writes, QueueKeys keys, String hostId, Duration fetchTimeout) {
         this.redis = redis;
+        this.writes = writes;
         this.queue = bytes(keys.queue());
         this.processing = bytes(keys.processing(hostId));
         this.fetchTimeoutSeconds = fetchTimeout.toMillis() / 1000.0;
@@ -72,7 +81,7 @@ public final class TaskQueue {
 
     private Optional<TaskEntry> take() {
         String id = UUID.randomUUID().toString();
-        byte[] payload = (byte[]) redis.eval(TAKE, List.of(queue, processing), List.of(bytes(id)));
+        byte[] payload = (byte[]) writes.eval(TAKE, List.of(queue, processing), List.of(bytes(id)), Objects::nonNull);
         return payload == null ? Optional.empty() : Optional.of(TaskEntry.of(id, payload));
     }
 

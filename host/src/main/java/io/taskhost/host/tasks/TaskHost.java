@@ -15,11 +15,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -38,6 +40,8 @@ public final class TaskHost {
     private static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
     /** Beyond twice the fetch timeout: the socket timeout and the wait for a pooled connection. */
     private static final Duration STUCK_MARGIN = Duration.ofSeconds(10);
+    /** How often the fetcher looks for entries no slot runs even when nothing seemed to fail. */
+    private static final Duration ORPHAN_CHECK = Duration.ofMinutes(1);
 
     private final TaskSettings settings;
     private final TaskQueue queue;
@@ -47,6 +51,11 @@ public final class TaskHost {
     private final ExecutorService workers;
     private final Thread fetcher;
     private final Map<String, TaskEntry> inFlight = new ConcurrentHashMap<>();
+    /** Tasks whose processing failed unexpectedly: they stay in the processing list until the host's next start. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+    /** Set when recording an outcome failed: the record may have been lost, by a failover, with its master. */
+    private final AtomicBoolean recordFailed = new AtomicBoolean();
+    private long nextOrphanCheck;
     private final PauseFlags pauseFlags;
     private final BooleanSupplier holdsHostId;
     private final FetchLoopWatch watch;
@@ -62,7 +71,7 @@ public final class TaskHost {
         this.queue = queue;
         this.recovery = recovery;
         this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock,
-                metrics);
+                metrics, () -> recordFailed.set(true));
         this.watch = new FetchLoopWatch(settings.fetchTimeout().multipliedBy(2).plus(STUCK_MARGIN), System::nanoTime);
         this.slots = new Semaphore(settings.workers());
         var threadNumber = new AtomicInteger();
@@ -95,6 +104,7 @@ public final class TaskHost {
             return;
         }
         recoverLeftovers();
+        nextOrphanCheck = System.nanoTime() + ORPHAN_CHECK.toNanos();
         var backoff = new RedisBackoff();
         while (running) {
             watch.enter(FetchLoopWatch.Activity.WAITING_FOR_SLOT);
@@ -106,7 +116,7 @@ public final class TaskHost {
             watch.enter(FetchLoopWatch.Activity.FETCHING);
             boolean handedOff = false;
             try {
-                if (backoff.failing()) {
+                if (backoff.failing() | recordFailed.getAndSet(false) | orphanCheckDue()) {
                     putBackOrphans();
                 }
                 if (paused() || !holdsHostIdNow()) {
@@ -186,6 +196,7 @@ public final class TaskHost {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
+                abandoned.add(task.id());
                 log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
                         settings.queue(), e);
             } finally {
@@ -197,17 +208,29 @@ public final class TaskHost {
     }
 
     /**
-     * A fetch whose reply was lost to a connection failure may still have moved a task into this
-     * host's processing list. Once Redis answers again, any entry there that no slot is running
-     * goes back to the queue; entries are unique, so a running task is never taken for it.
+     * An entry in this host's processing list that no slot runs is an orphan: a fetch whose reply was
+     * lost to a connection failure moved it there without delivering it, or a failover lost the record
+     * that had taken it out (the new master still has it, though the task ran). Orphans go back to the
+     * queue, by their ids, so a running identical task is never taken for one. The fetcher looks once
+     * Redis answers again after a failed fetch or a failed record, and every minute whatever happened:
+     * a host whose slots were all busy through a failover may have seen no fetch fail.
      */
     private void putBackOrphans() {
         for (TaskEntry listed : queue.processing()) {
-            if (!inFlight.containsKey(listed.id()) && queue.putBack(listed)) {
-                log.warn("put a task back on queue {} that a failed fetch had moved without delivering it",
-                        settings.queue());
+            if (!inFlight.containsKey(listed.id()) && !abandoned.contains(listed.id()) && queue.putBack(listed)) {
+                log.warn("put a task back on queue {} that was in this host's processing list but ran in no slot (a"
+                        + " fetch whose reply was lost, or a record that a failover lost)", settings.queue());
             }
         }
+    }
+
+    private boolean orphanCheckDue() {
+        long now = System.nanoTime();
+        if (now - nextOrphanCheck < 0) {
+            return false;
+        }
+        nextOrphanCheck = now + ORPHAN_CHECK.toNanos();
+        return true;
     }
 
     private void recoverLeftovers() {

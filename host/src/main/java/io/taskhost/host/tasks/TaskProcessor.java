@@ -53,9 +53,12 @@ final class TaskProcessor {
     private final String processingKey;
     private final Clock clock;
     private final TaskMetrics metrics;
+    private final Runnable recordFailed;
 
+    /** @param recordFailed told each time recording an outcome fails, before it is tried again */
     TaskProcessor(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                  FailureDisposer disposer, TaskQueue queue, String processingKey, Clock clock, TaskMetrics metrics) {
+                  FailureDisposer disposer, TaskQueue queue, String processingKey, Clock clock, TaskMetrics metrics,
+                  Runnable recordFailed) {
         this.settings = settings;
         this.parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         this.routes = routes;
@@ -66,6 +69,7 @@ final class TaskProcessor {
         this.processingKey = processingKey;
         this.clock = clock;
         this.metrics = metrics;
+        this.recordFailed = recordFailed;
     }
 
     /** @throws InterruptedException if the host stopped it; the task is back in the queue */
@@ -176,6 +180,7 @@ final class TaskProcessor {
                 }
                 return;
             } catch (JedisException e) {
+                recordFailed.run();
                 long wait = backoff.afterFailure().toMillis();
                 log.atLevel(RedisFailures.level(e)).log("cannot record the outcome of task {} ({}); retrying in {} ms",
                         MDC.get("taskId"), RedisConnector.describe(e), wait);

@@ -1,0 +1,185 @@
+package io.taskhost.bench;
+
+import io.taskhost.host.Host;
+import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.queue.EmbeddedRedis;
+import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.queue.ReplicaWait;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
+import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What Redis costs taskhost: {@code taskhost bench --redis-ceiling}, the most tasks one queue can
+ * go through one Redis; and {@code taskhost bench --compare-wait-replicas N}, the throughput of
+ * real hosts against a master with N replicas, with {@code --redis-wait-replicas} 0 and N in turn,
+ * and the ceiling both ways. Each figure is the mean of its rounds, which alternate, so that a
+ * machine that slows down during the run weighs on both sides alike.
+ */
+final class RedisBench {
+
+    private static final String NOOP = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}";
+    private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(2);
+
+    private final List<Integer> ceilingConnections;
+    private final int ceilingTasks;
+    private final int rounds;
+    private final ScriptCeiling ceiling = new ScriptCeiling();
+
+    RedisBench(List<Integer> ceilingConnections, int ceilingTasks, int rounds) {
+        this.ceilingConnections = ceilingConnections;
+        this.ceilingTasks = ceilingTasks;
+        this.rounds = rounds;
+    }
+
+    /** The ceiling on {@code url}, or on a bundled redis-server of its own when it is null. */
+    void ceiling(String url) throws Exception {
+        if (url != null) {
+            ceilingOn(url);
+            return;
+        }
+        try (EmbeddedRedis redis = EmbeddedRedis.start(0)) {
+            ceilingOn(redis.url());
+        }
+    }
+
+    private void ceilingOn(String url) throws Exception {
+        System.out.printf("fetch and record ceiling of one queue on %s (Redis %s), %d tasks per run, %d round(s)%n",
+                RedisConnector.masked(url), version(url), ceilingTasks, rounds);
+        Map<Integer, double[]> figures = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (int connections : ceilingConnections) {
+                ScriptCeiling.Result result = ceiling.measure(url, ReplicaWait.OFF, connections, ceilingTasks);
+                System.out.printf(Locale.ROOT, "%d connection(s), round %d: %.0f tasks/s; Redis CPU per task: %.1f µs"
+                                + " for the producer's LPUSH, %.1f µs for the fetch and the record%n", connections, round,
+                        result.tasksPerSecond(), result.pushCpuMicros(), result.recordCpuMicros());
+                double[] sums = figures.computeIfAbsent(connections, c -> new double[3]);
+                sums[0] += result.tasksPerSecond() / rounds;
+                sums[1] += result.pushCpuMicros() / rounds;
+                sums[2] += result.recordCpuMicros() / rounds;
+            }
+        }
+        System.out.println();
+        System.out.println("| connections (hosts) | fetch + record, tasks/s | Redis CPU µs per task: LPUSH | fetch + record"
+                + " | a task (all three) costs Redis as much as N LPUSHes |");
+        System.out.println("|---|---|---|---|---|");
+        figures.forEach((connections, sums) -> System.out.printf(Locale.ROOT, "| %d | %,.0f | %.1f | %.1f | %.1f |%n",
+                connections, sums[0], sums[1], sums[2], (sums[1] + sums[2]) / sums[1]));
+    }
+
+    /**
+     * @param hostFor  the settings of a host in a launch mode, on a Redis URL
+     * @param burstFor the tasks in a mode's burst
+     */
+    void compareWait(int replicas, List<String> modes, BiFunction<String, String, HostSettings.Builder> hostFor,
+                     ToIntFunction<String> burstFor, int slots) throws Exception {
+        try (MasterAndReplicas servers = MasterAndReplicas.start(replicas)) {
+            System.out.printf("a master with %d replica(s) (Redis %s, all on this machine), --redis-wait-replicas 0"
+                    + " against %d, %d round(s)%n", replicas, servers.version(), replicas, rounds);
+            Map<String, double[]> hosts = new LinkedHashMap<>();
+            for (String mode : modes) {
+                double[] perSecond = new double[2];
+                for (int round = 1; round <= rounds; round++) {
+                    for (int side = 0; side < 2; side++) {
+                        int wait = side == 0 ? 0 : replicas;
+                        HostSettings settings = hostFor.apply(servers.url(), mode).redisWaitReplicas(wait).build();
+                        double tasks = burst(settings, burstFor.applyAsInt(mode), slots, mode);
+                        System.out.printf(Locale.ROOT, "%s, WAIT %d, round %d: %.1f tasks/s%n", mode, wait, round, tasks);
+                        perSecond[side] += tasks / rounds;
+                    }
+                }
+                hosts.put(mode, perSecond);
+            }
+            Map<Integer, double[]> scripts = new LinkedHashMap<>();
+            var waited = new ReplicaWait(replicas, ReplicaWait.OFF.timeout());
+            for (int round = 1; round <= rounds; round++) {
+                for (int connections : ceilingConnections) {
+                    double[] perSecond = scripts.computeIfAbsent(connections, c -> new double[2]);
+                    for (int side = 0; side < 2; side++) {
+                        ScriptCeiling.Result result = ceiling.measure(servers.url(), side == 0 ? ReplicaWait.OFF : waited,
+                                connections, ceilingTasks);
+                        System.out.printf(Locale.ROOT, "ceiling, %d connection(s), WAIT %d, round %d: %.0f tasks/s,"
+                                        + " Redis CPU %.1f µs per fetch and record (%d writes acknowledged, %d not)%n",
+                                connections, side == 0 ? 0 : replicas, round, result.tasksPerSecond(),
+                                result.recordCpuMicros(), result.acknowledged(), result.unacknowledged());
+                        perSecond[side] += result.tasksPerSecond() / rounds;
+                    }
+                }
+            }
+            System.out.println();
+            System.out.printf("| mode | tasks/s, no WAIT | tasks/s, WAIT %d | ratio |%n", replicas);
+            System.out.println("|---|---|---|---|");
+            hosts.forEach((mode, perSecond) -> System.out.printf(Locale.ROOT, "| %s | %,.1f | %,.1f | %.2f |%n", mode,
+                    perSecond[0], perSecond[1], perSecond[1] / perSecond[0]));
+            System.out.println();
+            System.out.printf("| fetch + record ceiling, connections | tasks/s, no WAIT | tasks/s, WAIT %d | ratio |%n",
+                    replicas);
+            System.out.println("|---|---|---|---|");
+            scripts.forEach((connections, perSecond) -> System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f |%n",
+                    connections, perSecond[0], perSecond[1], perSecond[1] / perSecond[0]));
+        }
+    }
+
+    /** Tasks a second of a host in a burst of trivial tasks, after a warm-up and its class-data archive. */
+    private static double burst(HostSettings settings, int burst, int slots, String mode) throws Exception {
+        var keys = new QueueKeys(settings.queue());
+        try (Host host = Host.start(settings); UnifiedJedis client = RedisClient.create(URI.create(settings.redisUrl()))) {
+            int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
+            push(client, keys, warmup);
+            awaitProcessed(client, keys, warmup);
+            awaitClassData(host);
+            long start = System.nanoTime();
+            push(client, keys, burst);
+            awaitProcessed(client, keys, warmup + burst);
+            return burst / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static String version(UnifiedJedis client) {
+        return client.info("server").lines().filter(line -> line.startsWith("redis_version:"))
+                .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("?");
+    }
+
+    private static String version(String url) {
+        try (UnifiedJedis client = RedisConnector.connect(url, Duration.ofSeconds(1), 1)) {
+            return version(client);
+        }
+    }
+
+    private static void push(UnifiedJedis client, QueueKeys keys, int count) {
+        for (int pushed = 0; pushed < count; pushed += 1000) {
+            String[] payloads = new String[Math.min(1000, count - pushed)];
+            Arrays.fill(payloads, NOOP);
+            client.lpush(keys.queue(), payloads);
+        }
+    }
+
+    private static void awaitProcessed(UnifiedJedis client, QueueKeys keys, long count) {
+        while (true) {
+            String processed = client.hget(keys.stats(), "processed");
+            if (processed != null && Long.parseLong(processed) >= count) {
+                return;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    /** Until its archives are built, a host with class-data sharing starts its workers without. */
+    private static void awaitClassData(Host host) {
+        long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
+        while (host.classData().enabled() && (host.classData().building() > 0 || host.classData().ready() == 0)
+                && host.classData().unusable() == 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+}
