@@ -220,7 +220,8 @@ class CommandLineIT {
     @Order(8)
     void benchMeasuresItsSmallestRealRun() {
         Result bench = command("bench", "--modes", "strict", "--tasks", "2", "--latency-samples", "1",
-                "--latency-interval-ms", "50", "--floor-starts", "1", "--idle-seconds", "1", "--workers", "1",
+                "--latency-interval-ms", "50", "--floor-starts", "1", "--true-starts", "1", "--host-warm-up-tasks", "1",
+                "--sandbox", "auto", "--idle-seconds", "1", "--workers", "1",
                 "--plugin-jar", plugins.resolve("fixtures.jar").toString());
 
         assertEquals(0, bench.code(), bench.both());
