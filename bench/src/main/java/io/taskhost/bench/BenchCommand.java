@@ -111,9 +111,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     /*
      * The hosts run in this JVM: without a host that warms it up, the first measured one pays for the
-     * JIT compiling their code. Its CPU per task was 7-12 ms higher than the next host's after 100
-     * warm-up tasks as after none; with strict mode measured twice in one bench, the second pair
-     * differed by 1 ms.
+     * JIT compiling their code. A strict-mode host that ran first in a bench of its own used 31-34 ms
+     * of CPU per task, where strict-mode hosts that ran after others used 14-29 ms.
      */
     @Option(names = "--host-warm-up-tasks", defaultValue = "300",
             description = "Tasks run by a host that is not measured, before the first that is, to warm up the"
