@@ -225,8 +225,8 @@ class CommandLineIT {
                 "--plugin-jar", plugins.resolve("fixtures.jar").toString());
 
         assertEquals(0, bench.code(), bench.both());
-        assertTrue(bench.out().contains("| mode | tasks/s |"), bench.both());
-        assertTrue(bench.out().contains("| strict, no spares, no class-data sharing | "), bench.both());
+        assertTrue(bench.out().contains("| mode | worker sandbox | tasks/s |"), bench.both());
+        assertTrue(bench.out().contains("| strict, no spares, no class-data sharing | auto: "), bench.both());
     }
 
     @Test
