@@ -12,7 +12,6 @@ import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +34,8 @@ class SentinelFailoverTest {
     private static final int SLOTS = 2;
     private static final int BURST = 60;
     private static final int AFTER_FAILOVER = 10;
+    /** The host's check for processing entries that no slot runs comes every minute; then they run. */
+    private static final Duration ORPHAN_CHECK_AND_RUN = Duration.ofMinutes(1).plus(QueueProbe.DEADLINE);
 
     /** As on the cluster ({@code ClusterFailoverTest}): the host's slots, its fetch under way, the producer's push. */
     private static final long DUPLICATES_BOUND = SLOTS + 1 + 1;
@@ -59,12 +60,11 @@ class SentinelFailoverTest {
     }
 
     /**
-     * Issue #11 finding: after {@code SENTINEL FAILOVER} the old master still takes writes until it is
-     * made a replica, and the host's records of that moment land there and are lost with it. Their
-     * entries stay in the host's processing list on the new master, and since no fetch failed (Jedis
-     * switches its pool silently) the host does not put them back while it runs: 1 or 2 of 70 tasks
-     * per run here. They are not lost: the host's next start puts them back, as guarantees.md says.
-     * Once the host puts such entries back while it runs, expect {@code stranded} to stay empty.
+     * After {@code SENTINEL FAILOVER} the old master still takes writes until it is made a replica,
+     * and a record the host writes there in that moment is lost with it (1 or 2 of 70 per run here).
+     * Its entry stays in the host's processing list on the new master; no fetch failed (Jedis
+     * switches its pool silently), so it is the host's minutely check for entries that no slot runs
+     * that puts it back. The test waits that long, with the same host: no restart needed.
      */
     @Test
     void aFailoverMidBurstLosesNoTaskAndTheHostGoesOn() throws Exception {
@@ -72,7 +72,6 @@ class SentinelFailoverTest {
         String queueKey = TestHosts.uniqueQueue();
         var queue = new QueueProbe(sentinels.client(), queueKey);
         var burst = new FailoverBurst(queue);
-        String processing = queue.keys().processing("host-" + queueKey);
         try (Host host = TestHosts.start(settings(queueKey, 5))) {
             burst.push(BURST / 2);
             Eventually.within(QueueProbe.DEADLINE, "the burst under way", () -> queue.outcomes().size() >= 5);
@@ -84,22 +83,13 @@ class SentinelFailoverTest {
             sentinels.awaitHealthy(FAILOVER_DEADLINE);
             assertNotEquals(oldMaster, sentinels.master());
             burst.push(AFTER_FAILOVER);
-            Eventually.within(QueueProbe.DEADLINE, "the tasks pushed after the failover passed", () -> burst
-                    .passedRuns().entrySet().stream().filter(run -> run.getKey() >= BURST).allMatch(run -> run.getValue() > 0));
 
-            Eventually.within(QueueProbe.DEADLINE, "every task passed or left in the processing list", () -> {
-                long passedOrStranded = burst.passedRuns().values().stream().filter(runs -> runs > 0).count()
-                        + queue.redis().llen(processing) - host.inFlight();
-                return passedOrStranded >= burst.pushed() && queue.queueLength() == 0;
-            });
-            List<String> stranded = queue.redis().lrange(processing, 0, -1);
-            LOG.info("{} failed over to {}: {} stranded in the processing list until the host restarts: {}",
-                    oldMaster, newMaster, stranded.size(), stranded);
-        }
-        try (Host restarted = TestHosts.start(settings(queueKey, 5))) {
-            Map<Integer, Long> runs = burst.awaitAllPassed(QueueProbe.DEADLINE);
-            LOG.info("{} duplicates, {} pushes retried", FailoverBurst.duplicates(runs), burst.pushesRetried());
+            Map<Integer, Long> runs = burst.awaitAllPassed(ORPHAN_CHECK_AND_RUN);
+            LOG.info("{} failed over to {}: {} duplicates, {} pushes retried", oldMaster, newMaster,
+                    FailoverBurst.duplicates(runs), burst.pushesRetried());
             assertTrue(FailoverBurst.duplicates(runs) <= DUPLICATES_BOUND, runs.toString());
+            Eventually.within(QueueProbe.DEADLINE, "the processing list empty", () -> host.inFlight() == 0
+                    && queue.redis().llen(queue.keys().processing("host-" + queueKey)) == 0);
         }
     }
 
