@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,10 +67,8 @@ import redis.clients.jedis.UnifiedJedis;
 public final class BenchCommand implements Callable<Integer>, ContributedCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String NOOP = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}";
     /** Lets the JIT and GC threads finish the burst's work before idle CPU is measured. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(3);
-    private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(2);
     private static final List<String> MODES = List.of("strict", "cds", "spares", "both", "reuse");
 
     @Spec
@@ -157,6 +156,12 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                     + " --redis-wait-replicas 0 and N in turn, and the fetch and record ceiling both ways.")
     Integer compareWaitReplicas;
 
+    @Option(names = "--compare-cluster", paramLabel = "MASTERS", arity = "0..1", fallbackValue = "3",
+            description = "Instead of the launch modes' table: MASTERS queues (default 3), one reuse-mode host each,"
+                    + " on one bundled Redis and on a bundled Cluster of MASTERS masters with a queue per master,"
+                    + " and the fetch and record ceiling of the same queues at once, both ways.")
+    Integer compareCluster;
+
     @Option(names = "--ceiling-redis", paramLabel = "URL",
             description = "The Redis --redis-ceiling measures; its keys are deleted afterwards. Default: a bundled"
                     + " redis-server of its own")
@@ -172,7 +177,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     int ceilingTasks;
 
     @Option(names = "--redis-rounds", defaultValue = "2",
-            description = "Rounds of --redis-ceiling and --compare-wait-replicas, averaged. Default: ${DEFAULT-VALUE}")
+            description = "Rounds of --redis-ceiling, --compare-wait-replicas and --compare-cluster, averaged. Default: ${DEFAULT-VALUE}")
     int redisRounds;
 
     private int slots;
@@ -189,7 +194,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         sandboxModes();
         try (var scratch = TemporaryDirectory.create("taskhost-bench-")) {
             work = scratch.path();
-            if (redisCeiling || compareWaitReplicas != null) {
+            if (redisCeiling || compareWaitReplicas != null || compareCluster != null) {
                 measureRedis();
             } else {
                 measureAll();
@@ -217,8 +222,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             HostSettings warmUp = inMode(settings(redis.url(), plugins, "warm-up"), "strict").build();
             try (Host host = Host.start(warmUp)) {
                 var keys = new QueueKeys(warmUp.queue());
-                pushNoops(client, keys, hostWarmUpTasks);
-                awaitProcessed(client, keys, hostWarmUpTasks);
+                NoopTasks.push(client, keys, hostWarmUpTasks);
+                NoopTasks.awaitProcessed(client, keys, hostWarmUpTasks);
             }
             System.out.printf("a host has run %d tasks, unmeasured, to warm this JVM up%n", hostWarmUpTasks);
             for (String mode : modes) {
@@ -234,8 +239,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             HostSettings defaults = settings(redis.url(), plugins, "idle").build();
             try (Host host = Host.start(defaults)) {
                 var keys = new QueueKeys(defaults.queue());
-                pushNoops(client, keys, slots * 2);
-                awaitProcessed(client, keys, slots * 2);
+                NoopTasks.push(client, keys, slots * 2);
+                NoopTasks.awaitProcessed(client, keys, slots * 2);
                 LockSupport.parkNanos(IDLE_SETTLE.toNanos());
                 idle = idleCpuPercent(Duration.ofSeconds(idleSeconds));
             }
@@ -331,10 +336,20 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
         if (compareWaitReplicas != null) {
             Path plugins = Files.createDirectories(work.resolve("plugins"));
-            Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
+            Files.copy(pluginJar, plugins.resolve("fixtures.jar"), StandardCopyOption.REPLACE_EXISTING);
             redisBench.compareWait(compareWaitReplicas, modes.stream().map(String::trim).toList(),
                     (url, mode) -> inMode(settings(url, plugins, mode), mode),
                     mode -> mode.equals("reuse") ? reuseTasks : tasks, slots);
+        }
+        if (compareCluster != null) {
+            if (compareCluster < 3) {
+                throw new ParameterException(spec.commandLine(), "--compare-cluster needs at least 3 masters, as"
+                        + " Redis Cluster does, not " + compareCluster);
+            }
+            Path plugins = Files.createDirectories(work.resolve("plugins"));
+            Files.copy(pluginJar, plugins.resolve("fixtures.jar"), StandardCopyOption.REPLACE_EXISTING);
+            redisBench.compareCluster(compareCluster, url -> inMode(settings(url, plugins, "reuse"), "reuse"),
+                    reuseTasks / compareCluster, work);
         }
     }
 
@@ -384,15 +399,15 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             throws IOException {
         int burst = mode.equals("reuse") ? reuseTasks : tasks;
         int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
-        pushNoops(client, keys, warmup);
-        awaitProcessed(client, keys, warmup);
-        awaitClassData(host);
+        NoopTasks.push(client, keys, warmup);
+        NoopTasks.awaitProcessed(client, keys, warmup);
+        NoopTasks.awaitClassData(host);
         System.out.printf("%s, sandbox %s: %d warm-up tasks done; %d in the burst%n", mode, sandboxMode, warmup, burst);
 
         Duration cpuBefore = cpuTime(ProcessHandle.current());
         long start = System.nanoTime();
-        pushNoops(client, keys, burst);
-        awaitProcessed(client, keys, warmup + burst);
+        NoopTasks.push(client, keys, burst);
+        NoopTasks.awaitProcessed(client, keys, warmup + burst);
         double seconds = (System.nanoTime() - start) / 1e9;
         double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
         Launches launches = launchesOf(client, keys, Math.min(burst, 1000));
@@ -401,8 +416,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         for (int i = 0; i < latencySamples; i++) {
             LockSupport.parkNanos(Duration.ofMillis(latencyIntervalMs).toNanos());
             long pushedAt = System.currentTimeMillis();
-            client.lpush(keys.queue(), NOOP);
-            awaitProcessed(client, keys, warmup + burst + i + 1);
+            client.lpush(keys.queue(), NoopTasks.NOOP);
+            NoopTasks.awaitProcessed(client, keys, warmup + burst + i + 1);
             JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
@@ -410,14 +425,6 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()));
     }
 
-    /** Until its archives are built, a host with class-data sharing starts its workers without. */
-    private static void awaitClassData(Host host) {
-        long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
-        while (host.classData().enabled() && (host.classData().building() > 0 || host.classData().ready() == 0)
-                && host.classData().unusable() == 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
 
     /** How the worker JVMs of some tasks were started, by kind, and the sandboxes they ran in. */
     private record Launches(Map<String, Integer> kinds, Set<String> sandboxes) {
@@ -438,23 +445,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         System.out.printf(Locale.ROOT, "| %s | %.1f |%n", measure, figure);
     }
 
-    private static void pushNoops(UnifiedJedis client, QueueKeys keys, int count) {
-        for (int pushed = 0; pushed < count; pushed += 1000) {
-            String[] payloads = new String[Math.min(1000, count - pushed)];
-            Arrays.fill(payloads, NOOP);
-            client.lpush(keys.queue(), payloads);
-        }
-    }
 
-    private static void awaitProcessed(UnifiedJedis client, QueueKeys keys, long count) {
-        while (true) {
-            String processed = client.hget(keys.stats(), "processed");
-            if (processed != null && Long.parseLong(processed) >= count) {
-                return;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
-    }
 
     /**
      * Timings of starts of {@code true} and of the worker JVM: each list holds the bare start, its

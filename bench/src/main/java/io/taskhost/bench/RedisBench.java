@@ -7,15 +7,16 @@ import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.ReplicaWait;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
-import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -28,8 +29,9 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class RedisBench {
 
-    private static final String NOOP = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}";
-    private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(2);
+
+    /** Tasks each reuse-mode host runs, unmeasured, before its burst. */
+    private static final int REUSE_WARM_UP = 200;
 
     private final List<Integer> ceilingConnections;
     private final int ceilingTasks;
@@ -130,17 +132,106 @@ final class RedisBench {
         }
     }
 
+    /**
+     * Reuse-mode hosts, one per queue, on as many queues as the Cluster has masters: on one bundled
+     * Redis, then on a bundled Cluster with each queue on a master of its own; then the fetch and
+     * record ceiling of the same queues at once, both ways. Rounds alternate the two sides.
+     *
+     * @param reuseHostOn the settings of a reuse-mode host on a Redis URL, to which each host's queue,
+     *                    id and cache directory are added
+     */
+    void compareCluster(int masters, Function<String, HostSettings.Builder> reuseHostOn, int tasksPerQueue,
+                        Path work) throws Exception {
+        try (BundledCluster cluster = BundledCluster.start(masters, work); EmbeddedRedis single = EmbeddedRedis.start(0)) {
+            List<String> queues = new ArrayList<>();
+            for (int i = 0; i < masters; i++) {
+                queues.add(cluster.queueOn(i, "bench-cluster-" + i));
+            }
+            System.out.printf("%d queues %s: on one Redis (%s), and on a Cluster of %d masters (%s), one queue per"
+                            + " master, all on this machine; %d round(s)%n", masters, queues, version(single.url()),
+                    masters, version(cluster.url()), rounds);
+            String[] sides = {"one Redis", "Cluster of " + masters + " masters"};
+            String[] urls = {single.url(), cluster.url()};
+            List<List<String>> cpuOf = List.of(List.of(), cluster.nodeUrls());
+            double[] hosts = new double[2];
+            double[] scripts = new double[2];
+            for (int round = 1; round <= rounds; round++) {
+                for (int side = 0; side < 2; side++) {
+                    double tasks = hostsOn(urls[side], queues, reuseHostOn, tasksPerQueue, work);
+                    System.out.printf(Locale.ROOT, "%s, %d reuse-mode hosts, round %d: %.1f tasks/s%n", sides[side],
+                            masters, round, tasks);
+                    hosts[side] += tasks / rounds;
+                }
+                for (int side = 0; side < 2; side++) {
+                    ScriptCeiling.Result result = ceiling.measure(urls[side], cpuOf.get(side), ReplicaWait.OFF, queues,
+                            1, ceilingTasks / masters);
+                    System.out.printf(Locale.ROOT, "%s, fetch and record ceiling of the %d queues at once, round %d:"
+                                    + " %.0f tasks/s, Redis CPU %.1f µs per fetch and record%n", sides[side], masters,
+                            round, result.tasksPerSecond(), result.recordCpuMicros());
+                    scripts[side] += result.tasksPerSecond() / rounds;
+                }
+            }
+            System.out.println();
+            System.out.printf("| %d queues at once | tasks/s, one Redis | tasks/s, Cluster of %d masters | ratio |%n",
+                    masters, masters);
+            System.out.println("|---|---|---|---|");
+            System.out.printf(Locale.ROOT, "| %d reuse-mode hosts, one per queue | %,.1f | %,.1f | %.2f |%n", masters,
+                    hosts[0], hosts[1], hosts[1] / hosts[0]);
+            System.out.printf(Locale.ROOT, "| fetch + record ceiling, one connection per queue | %,.0f | %,.0f | %.2f |%n",
+                    scripts[0], scripts[1], scripts[1] / scripts[0]);
+        }
+    }
+
+    /** Tasks a second of one reuse-mode host per queue, all at once, after a warm-up and their class-data archives. */
+    private static double hostsOn(String url, List<String> queues, Function<String, HostSettings.Builder> reuseHostOn,
+                                  int tasksPerQueue, Path work) throws Exception {
+        List<Host> hosts = new ArrayList<>();
+        List<QueueKeys> keys = queues.stream().map(QueueKeys::new).toList();
+        try (UnifiedJedis client = RedisConnector.connect(url, Duration.ofSeconds(2), queues.size() + 1)) {
+            for (int i = 0; i < queues.size(); i++) {
+                hosts.add(Host.start(reuseHostOn.apply(url).queue(queues.get(i)).hostId("bench-cluster-" + i)
+                        .cacheDir(work.resolve("cache-cluster-" + i)).build()));
+            }
+            long[] before = new long[queues.size()];
+            for (int i = 0; i < queues.size(); i++) {
+                before[i] = processed(client, keys.get(i));
+                NoopTasks.push(client, keys.get(i), REUSE_WARM_UP);
+            }
+            for (int i = 0; i < queues.size(); i++) {
+                NoopTasks.awaitProcessed(client, keys.get(i), before[i] + REUSE_WARM_UP);
+                NoopTasks.awaitClassData(hosts.get(i));
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < queues.size(); i++) {
+                NoopTasks.push(client, keys.get(i), tasksPerQueue);
+            }
+            for (int i = 0; i < queues.size(); i++) {
+                NoopTasks.awaitProcessed(client, keys.get(i), before[i] + REUSE_WARM_UP + tasksPerQueue);
+            }
+            return (double) tasksPerQueue * queues.size() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            for (Host host : hosts) {
+                host.close();
+            }
+        }
+    }
+
+    private static long processed(UnifiedJedis client, QueueKeys keys) {
+        String processed = client.hget(keys.stats(), "processed");
+        return processed == null ? 0 : Long.parseLong(processed);
+    }
+
     /** Tasks a second of a host in a burst of trivial tasks, after a warm-up and its class-data archive. */
     private static double burst(HostSettings settings, int burst, int slots, String mode) throws Exception {
         var keys = new QueueKeys(settings.queue());
         try (Host host = Host.start(settings); UnifiedJedis client = RedisClient.create(URI.create(settings.redisUrl()))) {
             int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
-            push(client, keys, warmup);
-            awaitProcessed(client, keys, warmup);
-            awaitClassData(host);
+            NoopTasks.push(client, keys, warmup);
+            NoopTasks.awaitProcessed(client, keys, warmup);
+            NoopTasks.awaitClassData(host);
             long start = System.nanoTime();
-            push(client, keys, burst);
-            awaitProcessed(client, keys, warmup + burst);
+            NoopTasks.push(client, keys, burst);
+            NoopTasks.awaitProcessed(client, keys, warmup + burst);
             return burst / ((System.nanoTime() - start) / 1e9);
         }
     }
@@ -156,30 +247,6 @@ final class RedisBench {
         }
     }
 
-    private static void push(UnifiedJedis client, QueueKeys keys, int count) {
-        for (int pushed = 0; pushed < count; pushed += 1000) {
-            String[] payloads = new String[Math.min(1000, count - pushed)];
-            Arrays.fill(payloads, NOOP);
-            client.lpush(keys.queue(), payloads);
-        }
-    }
 
-    private static void awaitProcessed(UnifiedJedis client, QueueKeys keys, long count) {
-        while (true) {
-            String processed = client.hget(keys.stats(), "processed");
-            if (processed != null && Long.parseLong(processed) >= count) {
-                return;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
-    }
 
-    /** Until its archives are built, a host with class-data sharing starts its workers without. */
-    private static void awaitClassData(Host host) {
-        long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
-        while (host.classData().enabled() && (host.classData().building() > 0 || host.classData().ready() == 0)
-                && host.classData().unusable() == 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
 }

@@ -10,6 +10,7 @@ import io.taskhost.host.queue.ReplicaWait;
 import io.taskhost.host.queue.ReplicatedWrites;
 import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.queue.TaskQueue;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -32,7 +34,6 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class ScriptCeiling {
 
-    private static final String NOOP = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":[]}";
     /** The length of the host's default outcome list: its LTRIM costs the same as in production. */
     private static final int OUTCOMES_KEPT = 10_000;
     /** An empty queue ends a thread's loop after this wait. */
@@ -54,41 +55,63 @@ final class ScriptCeiling {
     private final ObjectMapper mapper = new ObjectMapper();
 
     Result measure(String url, ReplicaWait wait, int connections, int tasks) throws Exception {
-        var keys = new QueueKeys("bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8));
-        ExecutorService threads = Executors.newFixedThreadPool(connections);
-        try (UnifiedJedis redis = RedisConnector.connect(url, FETCH_TIMEOUT, connections + 1)) {
+        String queue = "bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8);
+        return measure(url, List.of(), wait, List.of(queue), connections, tasks);
+    }
+
+    /**
+     * The ceiling of {@code queues} at once: every queue's tasks are pushed first, then every queue
+     * is fetched and recorded by {@code connections} threads of its own, all at the same time.
+     *
+     * @param nodeUrls plain URLs of the servers whose CPU the tasks cost (every master of a
+     *                 Cluster), or none for the server {@code url} names
+     */
+    Result measure(String url, List<String> nodeUrls, ReplicaWait wait, List<String> queues, int connections,
+                   int tasksPerQueue) throws Exception {
+        List<QueueKeys> queueKeys = queues.stream().map(QueueKeys::new).toList();
+        int threadCount = connections * queues.size();
+        ExecutorService threads = Executors.newFixedThreadPool(threadCount);
+        try (UnifiedJedis redis = RedisConnector.connect(url, FETCH_TIMEOUT, threadCount + 1)) {
+            RedisCpu cpu = new RedisCpu(redis, nodeUrls);
             try {
-                double cpuBefore = redisCpuSeconds(redis);
+                double cpuBefore = cpu.seconds();
                 List<Future<Long>> pushed = new ArrayList<>();
-                for (int i = 0; i < connections; i++) {
-                    int share = tasks / connections + (i < tasks % connections ? 1 : 0);
-                    pushed.add(threads.submit(() -> push(redis, keys, share)));
+                for (QueueKeys keys : queueKeys) {
+                    for (int i = 0; i < connections; i++) {
+                        int share = tasksPerQueue / connections + (i < tasksPerQueue % connections ? 1 : 0);
+                        pushed.add(threads.submit(() -> push(redis, keys, share)));
+                    }
                 }
                 long count = sum(pushed);
-                double cpuPushed = redisCpuSeconds(redis);
+                double cpuPushed = cpu.seconds();
 
                 var writes = new ReplicatedWrites(redis, wait, System::nanoTime);
-                var outcomes = new OutcomeLog(writes, keys, OUTCOMES_KEPT, mapper);
                 AtomicLong lastRecordAt = new AtomicLong();
                 long start = System.nanoTime();
                 List<Future<Long>> done = new ArrayList<>();
-                for (int i = 0; i < connections; i++) {
-                    String hostId = "ceiling-" + i;
-                    var queue = new TaskQueue(redis, writes, keys, hostId, FETCH_TIMEOUT);
-                    done.add(threads.submit(() -> loop(queue, outcomes, keys, hostId, lastRecordAt)));
+                for (QueueKeys keys : queueKeys) {
+                    var outcomes = new OutcomeLog(writes, keys, OUTCOMES_KEPT, mapper);
+                    for (int i = 0; i < connections; i++) {
+                        String hostId = "ceiling-" + i;
+                        var queue = new TaskQueue(redis, writes, keys, hostId, FETCH_TIMEOUT);
+                        done.add(threads.submit(() -> loop(queue, outcomes, keys, hostId, lastRecordAt)));
+                    }
                 }
                 long recorded = sum(done);
                 double seconds = (lastRecordAt.get() - start) / 1e9;
                 // Includes the empty queue's last waits, which cost Redis nothing to speak of.
-                double cpuRecorded = redisCpuSeconds(redis);
+                double cpuRecorded = cpu.seconds();
                 return new Result(connections, recorded, recorded / seconds, (cpuPushed - cpuBefore) * 1e6 / count,
                         (cpuRecorded - cpuPushed) * 1e6 / recorded, writes.acknowledged(), writes.unacknowledged());
             } finally {
-                List<String> used = new ArrayList<>(List.of(keys.queue(), keys.outcomes(), keys.stats()));
-                for (int i = 0; i < connections; i++) {
-                    used.add(keys.processing("ceiling-" + i));
+                cpu.close();
+                for (QueueKeys keys : queueKeys) {
+                    List<String> used = new ArrayList<>(List.of(keys.queue(), keys.outcomes(), keys.stats()));
+                    for (int i = 0; i < connections; i++) {
+                        used.add(keys.processing("ceiling-" + i));
+                    }
+                    redis.unlink(used.toArray(String[]::new));
                 }
-                redis.unlink(used.toArray(String[]::new));
             }
         } finally {
             threads.shutdownNow();
@@ -135,17 +158,43 @@ final class ScriptCeiling {
                 .disposed(new Disposition.Completed(), null, null);
     }
 
-    /** redis-server's CPU so far, user and system, from {@code INFO cpu}. */
-    private static double redisCpuSeconds(UnifiedJedis redis) {
-        return redis.info("cpu").lines()
-                .filter(line -> line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(':') + 1).trim())).sum();
+    /** The CPU, user and system, that the servers have used so far, from their {@code INFO cpu}. */
+    private static final class RedisCpu implements AutoCloseable {
+
+        private final List<UnifiedJedis> servers = new ArrayList<>();
+        private final boolean ownConnections;
+
+        RedisCpu(UnifiedJedis redis, List<String> nodeUrls) {
+            ownConnections = !nodeUrls.isEmpty();
+            if (!ownConnections) {
+                servers.add(redis);
+            }
+            nodeUrls.forEach(node -> servers.add(RedisClient.create(URI.create(node))));
+        }
+
+        double seconds() {
+            return servers.stream().mapToDouble(RedisCpu::secondsOf).sum();
+        }
+
+        private static double secondsOf(UnifiedJedis server) {
+            return server.info("cpu").lines()
+                    .filter(line -> line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(':') + 1).trim())).sum();
+        }
+
+        /** Closes the connections it opened itself. */
+        @Override
+        public void close() {
+            if (ownConnections) {
+                servers.forEach(UnifiedJedis::close);
+            }
+        }
     }
 
     /** One task per LPUSH, as a producer pushes. */
     private static long push(UnifiedJedis redis, QueueKeys keys, int count) {
         byte[] queue = keys.queue().getBytes(StandardCharsets.UTF_8);
-        byte[] payload = NOOP.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = NoopTasks.NOOP.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < count; i++) {
             redis.lpush(queue, payload);
         }

@@ -3,6 +3,7 @@ package io.taskhost.host.queue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
 /**
@@ -33,9 +34,22 @@ public final class EmbeddedRedis implements AutoCloseable {
         return start(0, master);
     }
 
+    /**
+     * A node of a Redis Cluster still to be formed, on a free port, for the benchmark's Cluster
+     * runs; it writes its cluster state file into {@code stateDirectory}.
+     */
+    public static EmbeddedRedis startClusterNode(Path stateDirectory) {
+        return start(0, null, stateDirectory);
+    }
+
     private static EmbeddedRedis start(int port, EmbeddedRedis master) {
+        return start(port, master, null);
+    }
+
+    private static EmbeddedRedis start(int port, EmbeddedRedis master, Path clusterStateDirectory) {
         port = port == 0 ? freePort() : port;
         try {
+            boolean clustered = clusterStateDirectory != null;
             RedisServer server = RedisServer.newRedisServer()
                     .port(port)
                     .bind("127.0.0.1")
@@ -46,12 +60,19 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .setting("repl-diskless-sync-delay 0")
                     .setting("repl-diskless-load on-empty-db")
                     .settingIf(master != null, master == null ? "" : "replicaof 127.0.0.1 " + master.port)
+                    .settingIf(clustered, "cluster-enabled yes")
+                    .settingIf(clustered, clustered
+                            ? "cluster-config-file " + clusterStateDirectory.resolve("nodes-" + port + ".conf") : "")
                     .build();
             server.start();
             return new EmbeddedRedis(server, port);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded redis-server on port " + port, e);
         }
+    }
+
+    public int port() {
+        return port;
     }
 
     public String url() {
