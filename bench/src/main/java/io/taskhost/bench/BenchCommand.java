@@ -159,7 +159,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     @Option(names = "--compare-cluster", paramLabel = "MASTERS", arity = "0..1", fallbackValue = "3",
             description = "Instead of the launch modes' table: MASTERS queues (default 3), one reuse-mode host each,"
                     + " on one bundled Redis and on a bundled Cluster of MASTERS masters with a queue per master,"
-                    + " and the fetch and record ceiling of the same queues at once, both ways.")
+                    + " and the fetch and record ceiling of the same queues at once, both ways, with each of --ceiling-connections per queue.")
     Integer compareCluster;
 
     @Option(names = "--ceiling-redis", paramLabel = "URL",

@@ -154,7 +154,7 @@ final class RedisBench {
             String[] urls = {single.url(), cluster.url()};
             List<List<String>> cpuOf = List.of(List.of(), cluster.nodeUrls());
             double[] hosts = new double[2];
-            double[] scripts = new double[2];
+            Map<Integer, double[]> scripts = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (int side = 0; side < 2; side++) {
                     double tasks = hostsOn(urls[side], queues, reuseHostOn, tasksPerQueue, work);
@@ -162,13 +162,17 @@ final class RedisBench {
                             masters, round, tasks);
                     hosts[side] += tasks / rounds;
                 }
-                for (int side = 0; side < 2; side++) {
-                    ScriptCeiling.Result result = ceiling.measure(urls[side], cpuOf.get(side), ReplicaWait.OFF, queues,
-                            1, ceilingTasks / masters);
-                    System.out.printf(Locale.ROOT, "%s, fetch and record ceiling of the %d queues at once, round %d:"
-                                    + " %.0f tasks/s, Redis CPU %.1f µs per fetch and record%n", sides[side], masters,
-                            round, result.tasksPerSecond(), result.recordCpuMicros());
-                    scripts[side] += result.tasksPerSecond() / rounds;
+                for (int connections : ceilingConnections) {
+                    double[] perSecond = scripts.computeIfAbsent(connections, c -> new double[2]);
+                    for (int side = 0; side < 2; side++) {
+                        ScriptCeiling.Result result = ceiling.measure(urls[side], cpuOf.get(side), ReplicaWait.OFF,
+                                queues, connections, ceilingTasks / masters);
+                        System.out.printf(Locale.ROOT, "%s, fetch and record ceiling of the %d queues at once, %d"
+                                        + " connection(s) per queue, round %d: %.0f tasks/s, Redis CPU %.1f µs per fetch"
+                                        + " and record%n", sides[side], masters, connections, round,
+                                result.tasksPerSecond(), result.recordCpuMicros());
+                        perSecond[side] += result.tasksPerSecond() / rounds;
+                    }
                 }
             }
             System.out.println();
@@ -177,8 +181,9 @@ final class RedisBench {
             System.out.println("|---|---|---|---|");
             System.out.printf(Locale.ROOT, "| %d reuse-mode hosts, one per queue | %,.1f | %,.1f | %.2f |%n", masters,
                     hosts[0], hosts[1], hosts[1] / hosts[0]);
-            System.out.printf(Locale.ROOT, "| fetch + record ceiling, one connection per queue | %,.0f | %,.0f | %.2f |%n",
-                    scripts[0], scripts[1], scripts[1] / scripts[0]);
+            scripts.forEach((connections, perSecond) -> System.out.printf(Locale.ROOT,
+                    "| fetch + record ceiling, %d connection(s) per queue | %,.0f | %,.0f | %.2f |%n", connections,
+                    perSecond[0], perSecond[1], perSecond[1] / perSecond[0]));
         }
     }
 
