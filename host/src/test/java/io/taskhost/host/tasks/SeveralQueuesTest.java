@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,6 +162,33 @@ class SeveralQueuesTest {
             second.awaitOutcome("noop");
             assertFalse(host.isPaused());
             assertTrue(host.isPaused(base + "-a"));
+        }
+    }
+
+    @Test
+    void hostsRacingOverTheSameQueuesInDifferentOrdersRunEachTaskOnce() throws Exception {
+        String base = TestHosts.uniqueQueue();
+        String a = base + "-a";
+        String b = base + "-b";
+        int tasks = 40;
+        try (var first = new QueueProbe(TestRedis.shared(), a);
+             var second = new QueueProbe(TestRedis.shared(), b)) {
+            for (int i = 0; i < tasks; i++) {
+                first.push("{\"class\":\"Fixtures\",\"worker\":\"echo\",\"params\":{\"n\":" + i + "}}");
+                second.push("{\"class\":\"Fixtures\",\"worker\":\"echo\",\"params\":{\"n\":" + i + "}}");
+            }
+            try (Host strict = TestHosts.start(host(a + "," + b, "strict-" + base).build());
+                 Host weighted = TestHosts.start(host(b + ":3," + a + ":1", "weighted-" + base).build())) {
+                for (QueueProbe queue : List.of(first, second)) {
+                    List<JsonNode> done = queue.awaitOutcomes(tasks);
+                    List<Integer> numbers = done.stream().map(o -> o.path("result").path("n").asInt()).sorted().toList();
+                    assertEquals(IntStream.range(0, tasks).boxed().toList(), numbers,
+                            "each task of " + queue.keys().queue() + " ran once");
+                    assertTrue(done.stream().allMatch(o -> "passed".equals(o.path("status").asText())));
+                }
+                assertEquals(tasks, first.outcomes().size());
+                assertEquals(tasks, second.outcomes().size());
+            }
         }
     }
 }
