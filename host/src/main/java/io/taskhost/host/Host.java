@@ -32,6 +32,7 @@ import io.taskhost.host.plugins.SnapshotPublisher;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.QueueSelection;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.ReplicatedWrites;
 import io.taskhost.host.queue.TaskQueue;
@@ -39,6 +40,7 @@ import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.retries.RetryScheduler;
 import io.taskhost.host.tasks.ParkedTasks;
+import io.taskhost.host.tasks.QueueLane;
 import io.taskhost.host.tasks.TaskHost;
 import io.taskhost.host.tasks.TaskMetrics;
 import io.taskhost.host.tasks.TaskSettings;
@@ -49,9 +51,12 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,16 +81,16 @@ public final class Host implements AutoCloseable {
     private final PluginsDirectoryWatcher watcher;
     private final TaskHost tasks;
     private final WorkerLauncher launcher;
-    private final Heartbeat heartbeat;
-    private final SnapshotPublisher snapshots;
+    private final List<Heartbeat> heartbeats;
+    private final List<SnapshotPublisher> snapshots;
     private final RepeatingJobs heartbeatTimer;
     private final RepeatingJobs maintenanceTimer;
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
-                 PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
-                 SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
+                 PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, List<Heartbeat> heartbeats,
+                 List<SnapshotPublisher> snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -93,7 +98,7 @@ public final class Host implements AutoCloseable {
         this.watcher = watcher;
         this.tasks = tasks;
         this.launcher = launcher;
-        this.heartbeat = heartbeat;
+        this.heartbeats = heartbeats;
         this.snapshots = snapshots;
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
@@ -140,17 +145,24 @@ public final class Host implements AutoCloseable {
         Instant startedAt = Instant.now();
         Files.createDirectories(settings.pluginsDir());
         ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        var keys = new QueueKeys(settings.queue());
-        var heartbeat = new Heartbeat(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper,
-                Machine.current());
-        try {
-            heartbeat.claim();
-        } catch (JedisException e) {
-            log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
-                    RedisConnector.describe(e));
+        QueueSelection selection = settings.queues();
+        List<QueueKeys> queues = selection.queues();
+        // A heartbeat and registration in every queue's slot: the peers of each queue see this host there,
+        // and recover its processing list of that queue, even those that consume no other queue of it.
+        var machine = Machine.current();
+        List<Heartbeat> heartbeats = queues.stream().map(keys -> new Heartbeat(redis, keys, settings.hostId(),
+                settings.heartbeatTtl(), mapper, machine)).toList();
+        for (Heartbeat heartbeat : heartbeats) {
+            try {
+                heartbeat.claim();
+            } catch (JedisException e) {
+                log.warn("cannot reach Redis at {} yet ({}); starting anyway and retrying", RedisConnector.masked(url),
+                        RedisConnector.describe(e));
+            }
+            // Not before the claim: an id that a live host holds is not ours to release.
+            parts.onFailure(heartbeat::release);
         }
-        // Not before the claim: an id that a live host holds is not ours to release.
-        parts.onFailure(heartbeat::release);
+        BooleanSupplier holdsId = () -> heartbeats.stream().allMatch(Heartbeat::holdsId);
         var catalog = new PluginCatalog(settings.pluginsDir(), settings.cacheDir(),
                 JarVetting.trusting(settings.pluginTrust()), Clock.systemUTC());
         WorkerSandbox sandbox = SandboxProbe.ofThisMachine().choose(settings.workerSandbox(), settings.workerJava());
@@ -177,34 +189,38 @@ public final class Host implements AutoCloseable {
             log.info("each fetch and outcome record waits up to {} ms for {} replica(s) to have it (--redis-wait-replicas)",
                     settings.replicaWait().timeout().toMillis(), settings.replicaWait().replicas());
         }
-        var outcomes = new OutcomeLog(writes, keys, settings.outcomesKept(), mapper);
         var disposer = new FailureDisposer(
                 new RetryPolicy(settings.retryBackoff(), settings.retryBackoffMax(), settings.poisonDeaths()), mapper,
                 Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(), settings.maxPayloadBytes());
-        var recovery = new TaskRecovery(redis, keys, outcomes, disposer,
-                new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth()),
-                settings.hostId(), settings.maxAttempts());
+        var parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
+        List<QueueLane> lanes = new ArrayList<>();
+        for (QueueKeys keys : queues) {
+            var outcomes = new OutcomeLog(writes, keys, settings.outcomesKept(), mapper);
+            lanes.add(new QueueLane(keys, new TaskQueue(redis, writes, keys, settings.hostId(), settings.fetchTimeout()),
+                    outcomes, new TaskRecovery(redis, keys, outcomes, disposer, parser, settings.hostId(),
+                            settings.maxAttempts()), new PauseFlags(redis, keys)));
+        }
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
                 settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth(),
                 settings.parkUnknownFor());
-        HostMetrics metrics = settings.httpPort() == 0 ? null : new HostMetrics(settings.queue());
-        var tasks = new TaskHost(taskSettings, catalog::routes, launcher, outcomes, disposer, recovery,
-                new TaskQueue(redis, writes, keys, settings.hostId(), settings.fetchTimeout()),
-                keys.processing(settings.hostId()), Clock.systemUTC(), new PauseFlags(redis, keys),
-                metrics == null ? TaskMetrics.NONE : metrics.tasks(), heartbeat::holdsId);
+        HostMetrics metrics = settings.httpPort() == 0 ? null : new HostMetrics(selection.names());
+        var tasks = new TaskHost(taskSettings, catalog::routes, launcher, disposer, lanes, selection,
+                RandomGenerator.getDefault(), Clock.systemUTC(), metrics == null ? TaskMetrics.NONE : metrics.tasks(),
+                holdsId);
         parts.onFailure(tasks::stop);
-        var parked = new ParkedTasks(redis, keys, outcomes, taskSettings, Clock.systemUTC());
-        var snapshots = new SnapshotPublisher(redis, keys, settings.hostId(), catalog,
-                settings.heartbeatTtl().multipliedBy(2), mapper);
-        parts.onFailure(snapshots::withdraw);
+        List<ParkedTasks> parked = lanes.stream().map(lane -> new ParkedTasks(redis, lane.keys(), lane.outcomes(),
+                taskSettings, Clock.systemUTC())).toList();
+        List<SnapshotPublisher> snapshots = queues.stream().map(keys -> new SnapshotPublisher(redis, keys,
+                settings.hostId(), catalog, settings.heartbeatTtl().multipliedBy(2), mapper)).toList();
+        snapshots.forEach(publisher -> parts.onFailure(publisher::withdraw));
         catalog.onChange(table -> {
             launcher.retireAllBut(table.plugins().stream().map(PluginJar::cachedJar).collect(Collectors.toSet()));
-            parked.release(table);
-            snapshots.publish();
+            parked.forEach(queue -> queue.release(table));
+            snapshots.forEach(SnapshotPublisher::publish);
         });
         HttpEndpoint http = metrics == null ? null : parts.add(HttpEndpoint.start(settings.httpBind(),
-                settings.httpPort(), metrics, new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, launcher,
+                settings.httpPort(), metrics, new ObservedHost(settings.hostId(), queues, redis, catalog, tasks, launcher,
                         classData, startedAt), mapper, Clock.systemUTC()));
         var watcher = parts.add(new PluginsDirectoryWatcher(catalog, settings.rescanInterval()));
         watcher.start();
@@ -212,26 +228,35 @@ public final class Host implements AutoCloseable {
         RepeatingJobs heartbeatTimer = parts.add(RepeatingJobs.onThread("heartbeat"));
         Duration beat = settings.heartbeatTtl().dividedBy(3);
         heartbeatTimer.every(beat, beat, "renewing the heartbeat", () -> {
-            heartbeat.beat();
-            snapshots.publish();
+            heartbeats.forEach(Heartbeat::beat);
+            snapshots.forEach(SnapshotPublisher::publish);
         });
         RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
-        var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
-        maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries", retries::moveDue);
-        maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions",
-                parked::indexEarlierVersionsTasks);
-        maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over", parked::expire);
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
-        maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here",
-                () -> parked.release(catalog.routes()));
-        var peers = new PeerWatch(redis, keys, settings.hostId(), recovery, settings.heartbeatTtl(), System::nanoTime);
         Duration peerCheck = settings.heartbeatTtl().dividedBy(2);
-        maintenanceTimer.every(peerCheck, peerCheck, "recovering the tasks of lost peers", peers::recoverDeadPeers);
+        for (int i = 0; i < lanes.size(); i++) {
+            // Each queue's jobs are timer jobs of their own: one queue's Redis failure does not hold up another's.
+            QueueLane lane = lanes.get(i);
+            ParkedTasks queueParked = parked.get(i);
+            String of = lanes.size() == 1 ? "" : " of queue " + lane.name();
+            var retries = new RetryScheduler(redis, lane.keys(), Clock.systemUTC());
+            maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries" + of, retries::moveDue);
+            maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions"
+                    + of, queueParked::indexEarlierVersionsTasks);
+            maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over" + of,
+                    queueParked::expire);
+            maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here" + of,
+                    () -> queueParked.release(catalog.routes()));
+            var peers = new PeerWatch(redis, lane.keys(), settings.hostId(), lane.recovery(), settings.heartbeatTtl(),
+                    System::nanoTime);
+            maintenanceTimer.every(peerCheck, peerCheck, "recovering the tasks of lost peers" + of,
+                    peers::recoverDeadPeers);
+        }
 
         tasks.start();
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
-                settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
-        return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeat, snapshots, heartbeatTimer,
+                selection, RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
+        return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeats, snapshots, heartbeatTimer,
                 maintenanceTimer, http, classData);
     }
 
@@ -244,9 +269,14 @@ public final class Host implements AutoCloseable {
         return catalog;
     }
 
-    /** Whether {@code taskhost pause} has stopped this host's fetching. */
+    /** Whether {@code taskhost pause} has stopped this host's fetching from every queue. */
     public boolean isPaused() {
         return tasks.isPaused();
+    }
+
+    /** Whether {@code taskhost pause} has stopped this host's fetching from queue {@code queue}. */
+    public boolean isPaused(String queue) {
+        return tasks.isPaused(queue);
     }
 
     /** How many worker JVMs wait for a task: warm spares, and reuse-mode JVMs between tasks. */
@@ -277,8 +307,8 @@ public final class Host implements AutoCloseable {
             launcher.close();
             maintenanceTimer.close();
             heartbeatTimer.close();
-            heartbeat.release();
-            snapshots.withdraw();
+            heartbeats.forEach(Heartbeat::release);
+            snapshots.forEach(SnapshotPublisher::withdraw);
         } finally {
             if (http != null) {
                 http.close();

@@ -2,11 +2,13 @@ package io.taskhost.host.cli;
 
 import io.taskhost.host.config.Defaults;
 import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.QueueSelection;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,15 +55,28 @@ final class ConnectionOptions {
     Path redisCaCert;
 
     @Option(names = "--queue", paramLabel = "KEY", defaultValue = Defaults.QUEUE,
-            description = "The Redis list producers LPUSH to. Default: ${DEFAULT-VALUE}")
+            description = "The Redis list producers LPUSH to; several as a,b,c (strict priority order) or a:5,b:1"
+                    + " (weighted). Default: ${DEFAULT-VALUE}")
     String queue;
 
-    QueueKeys keys() {
+    /** Every queue {@code --queue} names, in its order. */
+    List<QueueKeys> queues() {
         try {
-            return new QueueKeys(queue);
+            return QueueSelection.parse(queue).queues();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), "invalid --queue: " + e.getMessage());
         }
+    }
+
+    /** The one queue {@code --queue} names, for a command that works on one. */
+    QueueKeys keys() {
+        List<QueueKeys> queues = queues();
+        if (queues.size() > 1) {
+            throw new ParameterException(command.commandLine(), "this command works on one queue, and --queue names "
+                    + queues.size() + " (" + queue + "): give it one of them, such as --queue "
+                    + queues.get(0).queue());
+        }
+        return queues.get(0);
     }
 
     UnifiedJedis connect() {

@@ -2,7 +2,9 @@ package io.taskhost.host.cli;
 
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.PauseFlags;
+import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,15 +34,18 @@ final class PauseCommands {
 
         @Override
         public Integer call() {
+            List<QueueKeys> queues = connection.queues();
             try (UnifiedJedis redis = connection.connect()) {
-                flip(new PauseFlags(redis, connection.keys()), Optional.ofNullable(host));
+                for (QueueKeys queue : queues) {
+                    flip(new PauseFlags(redis, queue), Optional.ofNullable(host));
+                    spec.commandLine().getOut().println(ControlCharacters.escape(String.format("%s %s of queue %s",
+                            done(), host == null ? "every host" : "host " + host, queue.queue())));
+                }
             } catch (JedisException e) {
                 spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
                         + " failed: " + RedisConnector.describe(e)));
                 return 3;
             }
-            spec.commandLine().getOut().println(ControlCharacters.escape(String.format("%s %s of queue %s", done(),
-                    host == null ? "every host" : "host " + host, connection.keys().queue())));
             return 0;
         }
 

@@ -2,10 +2,13 @@ package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.logging.ControlCharacters;
+import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,18 +39,28 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        QueueStatus status;
+        List<QueueStatus> statuses = new ArrayList<>();
         try (UnifiedJedis redis = connection.connect()) {
-            status = new StatusReader(redis, connection.keys(), MAPPER).read();
+            for (QueueKeys queue : connection.queues()) {
+                statuses.add(new StatusReader(redis, queue, MAPPER).read());
+            }
         } catch (JedisException e) {
             spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
                     + " failed: " + RedisConnector.describe(e)));
             return 3;
         }
         if (json) {
-            out.println(PrintableJson.of(MAPPER, status));
+            // One queue prints its object as it always did; several print an array of them, in --queue's order.
+            out.println(statuses.size() == 1 ? PrintableJson.of(MAPPER, statuses.get(0)) : PrintableJson.of(MAPPER, statuses));
             return 0;
         }
+        for (QueueStatus status : statuses) {
+            print(out, status);
+        }
+        return 0;
+    }
+
+    private static void print(PrintWriter out, QueueStatus status) {
         line(out, "queue %s%s: %d waiting, %d retrying, %d parked, %d dead", status.queue(),
                 status.paused() ? " (paused)" : "", status.waiting(), status.retrying(), status.parked(), status.dead());
         line(out, "counters: %s", status.counters().isEmpty() ? "none yet" : status.counters());
@@ -58,7 +71,6 @@ final class StatusCommand implements Callable<Integer> {
             line(out, "host %s: %s%s, %d in flight, plugins %s", host.id(), host.alive() ? "alive" : "gone",
                     host.paused() ? ", paused" : "", host.inFlight(), host.plugins());
         }
-        return 0;
     }
 
     /** Host ids, counter names and plugin labels come from Redis, where anyone may have written them. */

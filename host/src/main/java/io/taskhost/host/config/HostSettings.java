@@ -3,7 +3,7 @@ package io.taskhost.host.config;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.plugins.TrustSettings;
-import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.QueueSelection;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *
  * @param redisUrl     a URL of one of the {@link RedisScheme#FORMS}, or {@code embedded[:PORT]} for a bundled
  *                     redis-server
+ * @param queues       the queues this host consumes, and in which order it tries them
  * @param redisSecurity whom a TLS ({@code rediss...}) connection trusts; its {@code toString} masks the password
  * @param warmSpares   warm spare worker JVMs kept per recently used plugin version; 0 turns them off
  * @param tasksPerWorker tasks one worker JVM runs before it exits; 1, the default, is strict isolation
@@ -48,7 +49,7 @@ import java.util.regex.Pattern;
 public record HostSettings(
         String redisUrl,
         RedisSecurity redisSecurity,
-        String queue,
+        QueueSelection queues,
         Path pluginsDir,
         int workers,
         String defaultClass,
@@ -85,6 +86,14 @@ public record HostSettings(
         int redisWaitReplicas,
         Duration redisWaitTimeout) {
 
+    /**
+     * The host's first queue: its only one unless {@code queue} lists several, and the highest in
+     * strict order. Code that needs one queue (a default for what a host adds itself) uses this one.
+     */
+    public String queue() {
+        return queues.first().queue();
+    }
+
     private static final Pattern EMBEDDED = Pattern.compile("embedded(?::(\\d{1,5}))?");
 
     public HostSettings {
@@ -100,7 +109,7 @@ public record HostSettings(
         require(!shutdownGrace.isNegative(), "shutdown-grace must not be negative");
         require(!parkUnknownFor.isNegative(), "park-unknown-for must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
-        new QueueKeys(queue); // the queue key's own rule: non-empty, without braces
+        require(queues != null, "queue must name one or more queues");
         require(EMBEDDED.matcher(redisUrl).matches() || RedisScheme.of(redisUrl).isPresent(),
                 "redis must be a Redis URL, 'embedded' or 'embedded:PORT', not " + RedisConnector.masked(redisUrl)
                         + "; a Redis URL is " + RedisScheme.FORMS);
@@ -204,7 +213,7 @@ public record HostSettings(
 
         private String redisUrl = Defaults.REDIS;
         private RedisSecurity redisSecurity = RedisSecurity.NONE;
-        private String queue = Defaults.QUEUE;
+        private QueueSelection queues = QueueSelection.of(Defaults.QUEUE);
         private Path pluginsDir = Path.of(Defaults.PLUGINS_DIR);
         private Integer workers;
         private String defaultClass = Defaults.DEFAULT_CLASS;
@@ -249,7 +258,7 @@ public record HostSettings(
          *                                  {@code "workers must be at least 1, not 0"}
          */
         public HostSettings build() {
-            return new HostSettings(redisUrl, redisSecurity, queue, pluginsDir.toAbsolutePath(),
+            return new HostSettings(redisUrl, redisSecurity, queues, pluginsDir.toAbsolutePath(),
                     workers != null ? workers : Runtime.getRuntime().availableProcessors(),
                     defaultClass,
                     (cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "taskhost"))
@@ -274,8 +283,12 @@ public record HostSettings(
             return this;
         }
 
-        public Builder queue(String queue) {
-            this.queue = queue;
+        /**
+         * @param queues one queue key, or several as {@code a,b,c} (strict order) or {@code a:5,b:1} (weighted)
+         * @throws IllegalArgumentException saying what is wrong with {@code queues}
+         */
+        public Builder queue(String queues) {
+            this.queues = QueueSelection.parse(queues);
             return this;
         }
 

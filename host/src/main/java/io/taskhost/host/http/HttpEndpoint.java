@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,9 +52,10 @@ public final class HttpEndpoint implements AutoCloseable {
             throw new IllegalStateException("cannot listen for HTTP on " + bind + " port " + port
                     + " (--http-bind, --http-port): " + e.getMessage(), e);
         }
-        var sizes = new QueueSizes(host.redis(), host.keys(), System::nanoTime);
+        List<QueueSizes> sizes = host.queues().stream()
+                .map(keys -> new QueueSizes(host.redis(), keys, System::nanoTime)).toList();
         metrics.bind(new QueueGauges(sizes, host.tasks()::inFlight, host.launcher()::idleWorkers));
-        var routes = new Routes(new HealthCheck(host.redis(), host.keys(), host.catalog(),
+        var routes = new Routes(new HealthCheck(host.redis(), host.firstQueue(), host.catalog(),
                 host.tasks()::fetchLoopStatus),
                 new StatusReport(host, sizes, clock), metrics, mapper);
         var threadNumber = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.taskhost.host.http;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.ToLongFunction;
 
@@ -12,11 +13,12 @@ import java.util.function.ToLongFunction;
  */
 final class QueueGauges implements MeterBinder {
 
-    private final QueueSizes sizes;
+    private final List<QueueSizes> sizes;
     private final IntSupplier inFlight;
     private final IntSupplier idleWorkers;
 
-    QueueGauges(QueueSizes sizes, IntSupplier inFlight, IntSupplier idleWorkers) {
+    /** @param sizes one per queue of the host */
+    QueueGauges(List<QueueSizes> sizes, IntSupplier inFlight, IntSupplier idleWorkers) {
         this.sizes = sizes;
         this.inFlight = inFlight;
         this.idleWorkers = idleWorkers;
@@ -24,11 +26,14 @@ final class QueueGauges implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        size(registry, "taskhost.queue.depth", "Tasks waiting in the queue", QueueSizes.Counts::queue);
-        size(registry, "taskhost.dead.letters", "Tasks in the dead letters", QueueSizes.Counts::dead);
-        size(registry, "taskhost.retries.waiting", "Failed tasks waiting for their retry", QueueSizes.Counts::retry);
-        size(registry, "taskhost.tasks.parked", "Tasks waiting for a plugin that provides their class",
-                QueueSizes.Counts::parked);
+        for (QueueSizes queue : sizes) {
+            size(registry, queue, "taskhost.queue.depth", "Tasks waiting in the queue", QueueSizes.Counts::queue);
+            size(registry, queue, "taskhost.dead.letters", "Tasks in the dead letters", QueueSizes.Counts::dead);
+            size(registry, queue, "taskhost.retries.waiting", "Failed tasks waiting for their retry",
+                    QueueSizes.Counts::retry);
+            size(registry, queue, "taskhost.tasks.parked", "Tasks waiting for a plugin that provides their class",
+                    QueueSizes.Counts::parked);
+        }
         Gauge.builder("taskhost.tasks.in.flight", inFlight::getAsInt)
                 .description("Tasks this host is running now")
                 .strongReference(true)
@@ -39,12 +44,14 @@ final class QueueGauges implements MeterBinder {
                 .register(registry);
     }
 
-    private void size(MeterRegistry registry, String name, String description, ToLongFunction<QueueSizes.Counts> size) {
+    private void size(MeterRegistry registry, QueueSizes sizes, String name, String description,
+                      ToLongFunction<QueueSizes.Counts> size) {
         Gauge.builder(name, () -> {
                     QueueSizes.Counts counts = sizes.read().counts();
                     return counts == null ? Double.NaN : size.applyAsLong(counts);
                 })
                 .description(description)
+                .tag("queue", sizes.queue())
                 .strongReference(true)
                 .register(registry);
     }

@@ -42,6 +42,10 @@ final class QueueSizes {
         this.nanoClock = nanoClock;
     }
 
+    String queue() {
+        return keys.queue();
+    }
+
     synchronized Reading read() {
         if (last == null || nanoClock.getAsLong() - lastReadNanos >= FRESH.toNanos()) {
             last = readNow();

@@ -49,10 +49,11 @@ final class TaskMeters implements TaskMetrics {
         String plugin = outcome.plugin() == null ? NONE : outcome.plugin().id();
         String operation = outcome.method() == null ? NONE : outcome.taskClass() + "." + outcome.worker();
         String result = outcome.passed() ? OutcomeRecord.PASSED : outcome.cause().code();
+        String queue = outcome.queue();
         if (outcome.durationMs() != null) {
             Timer.builder("taskhost.operation.duration")
                     .description("Time inside the operation, in the worker JVM")
-                    .tags("plugin", plugin, "operation", operation, "outcome", result)
+                    .tags("queue", queue, "plugin", plugin, "operation", operation, "outcome", result)
                     .serviceLevelObjectives(OPERATION_BUCKETS)
                     .register(registry)
                     .record(Duration.ofMillis(outcome.durationMs()));
@@ -60,7 +61,7 @@ final class TaskMeters implements TaskMetrics {
         if (outcome.totalMs() != null) {
             Timer.builder("taskhost.task.turnaround")
                     .description("From fetching the task to recording its outcome, the worker JVM's start included")
-                    .tags("plugin", plugin, "operation", operation, "outcome", result)
+                    .tags("queue", queue, "plugin", plugin, "operation", operation, "outcome", result)
                     .serviceLevelObjectives(TURNAROUND_BUCKETS)
                     .register(registry)
                     .record(Duration.ofMillis(outcome.totalMs()));
@@ -69,7 +70,7 @@ final class TaskMeters implements TaskMetrics {
         Counter.builder("taskhost.tasks")
                 .description("Task outcomes recorded by this host: passed or the failure's cause, and what became of"
                         + " the task")
-                .tags("plugin", plugin, "operation", operation, "outcome", result, "disposition",
+                .tags("queue", queue, "plugin", plugin, "operation", operation, "outcome", result, "disposition",
                         Objects.requireNonNullElse(outcome.disposition(), NONE))
                 .register(registry)
                 .increment();

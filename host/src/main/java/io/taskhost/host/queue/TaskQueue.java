@@ -79,7 +79,8 @@ public final class TaskQueue {
         return take();
     }
 
-    private Optional<TaskEntry> take() {
+    /** Takes the oldest task if there is one, without waiting. */
+    public Optional<TaskEntry> take() {
         String id = UUID.randomUUID().toString();
         byte[] payload = (byte[]) writes.eval(TAKE, List.of(queue, processing), List.of(bytes(id)), Objects::nonNull);
         return payload == null ? Optional.empty() : Optional.of(TaskEntry.of(id, payload));

@@ -1,18 +1,18 @@
 package io.taskhost.host.tasks;
 
 import io.taskhost.host.launch.WorkerLauncher;
-import io.taskhost.host.liveness.TaskRecovery;
-import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.plugins.RoutingTable;
-import io.taskhost.host.queue.PauseFlags;
+import io.taskhost.host.queue.QueueSelection;
 import io.taskhost.host.queue.RedisBackoff;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisFailures;
 import io.taskhost.host.queue.TaskEntry;
-import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,13 +25,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The fetch loop: takes a task only when a worker slot is free, with a blocking fetch that
- * costs nothing while the queue is empty, and hands it to a slot. A Redis outage is logged and
+ * The fetch loop: takes a task only when a worker slot is free, from the first of the host's
+ * queues that has one in this fetch's order, with a blocking fetch that costs nothing while they
+ * are empty, and hands it to a slot. A Redis outage is logged and
  * retried with backoff; it never stops the host.
  */
 public final class TaskHost {
@@ -44,9 +46,12 @@ public final class TaskHost {
     private static final Duration ORPHAN_CHECK = Duration.ofMinutes(1);
 
     private final TaskSettings settings;
-    private final TaskQueue queue;
-    private final TaskProcessor processor;
-    private final TaskRecovery recovery;
+    private final List<QueueLane> lanes;
+    private final QueueSelection selection;
+    private final RandomGenerator random;
+    private final Map<QueueLane, TaskProcessor> processors = new IdentityHashMap<>();
+    /** The lanes whose pause this fetcher has logged. */
+    private final Set<String> lanesPaused = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final ExecutorService workers;
     private final Thread fetcher;
@@ -56,22 +61,32 @@ public final class TaskHost {
     /** Set when recording an outcome failed: the record may have been lost, by a failover, with its master. */
     private final AtomicBoolean recordFailed = new AtomicBoolean();
     private long nextOrphanCheck;
-    private final PauseFlags pauseFlags;
     private final BooleanSupplier holdsHostId;
     private final FetchLoopWatch watch;
     private volatile boolean running;
     private volatile boolean wasPaused;
 
-    public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                    FailureDisposer disposer, TaskRecovery recovery, TaskQueue queue, String processingKey, Clock clock,
-                    PauseFlags pauseFlags, TaskMetrics metrics, BooleanSupplier holdsHostId) {
+    /**
+     * @param lanes     the host's queues, in the order of {@code selection}
+     * @param selection the order each fetch tries them in
+     * @param random    draws a weighted selection's order
+     */
+    public TaskHost(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher,
+                    FailureDisposer disposer, List<QueueLane> lanes, QueueSelection selection, RandomGenerator random,
+                    Clock clock, TaskMetrics metrics, BooleanSupplier holdsHostId) {
+        if (lanes.size() != selection.queues().size()) {
+            throw new IllegalArgumentException("one lane per queue of " + selection);
+        }
         this.settings = settings;
-        this.pauseFlags = pauseFlags;
         this.holdsHostId = holdsHostId;
-        this.queue = queue;
-        this.recovery = recovery;
-        this.processor = new TaskProcessor(settings, routes, launcher, outcomes, disposer, queue, processingKey, clock,
-                metrics, () -> recordFailed.set(true));
+        this.lanes = List.copyOf(lanes);
+        this.selection = selection;
+        this.random = random;
+        for (QueueLane lane : this.lanes) {
+            processors.put(lane, new TaskProcessor(settings.forQueue(lane.name()), routes, launcher, lane.outcomes(),
+                    disposer, lane.queue(), lane.keys().processing(settings.hostId()), clock, metrics,
+                    () -> recordFailed.set(true)));
+        }
         this.watch = new FetchLoopWatch(settings.fetchTimeout().multipliedBy(2).plus(STUCK_MARGIN), System::nanoTime);
         this.slots = new Semaphore(settings.workers());
         var threadNumber = new AtomicInteger();
@@ -119,18 +134,19 @@ public final class TaskHost {
                 if (backoff.failing() | recordFailed.getAndSet(false) | orphanCheckDue()) {
                     putBackOrphans();
                 }
-                if (paused() || !holdsHostIdNow()) {
+                List<QueueLane> open = unpaused();
+                if (open.isEmpty() || !holdsHostIdNow()) {
                     continue;
                 }
-                Optional<TaskEntry> task = queue.fetch();
+                Fetched fetched = fetch(open);
                 backoff.succeeded();
-                if (task.isPresent()) {
-                    handedOff = handOff(task.get(), System.currentTimeMillis());
+                if (fetched != null) {
+                    handedOff = handOff(fetched.lane(), fetched.task(), System.currentTimeMillis());
                 }
             } catch (JedisException e) {
                 long wait = backoff.afterFailure().toMillis();
                 log.atLevel(RedisFailures.level(e)).log("cannot fetch from Redis queue {} ({}); retrying in {} ms",
-                        settings.queue(), RedisConnector.describe(e), wait);
+                        selection, RedisConnector.describe(e), wait);
                 watch.enter(FetchLoopWatch.Activity.BACKING_OFF);
                 if (!pause(wait)) {
                     return;
@@ -143,18 +159,55 @@ public final class TaskHost {
         }
     }
 
-    /** Checked before each fetch; a paused host looks again every second, which costs nothing to speak of. */
-    private boolean paused() {
-        boolean paused = pauseFlags.isPaused(settings.hostId());
-        if (paused != wasPaused) {
-            log.info(paused ? "paused: fetching nothing new until taskhost resume" : "resumed: fetching again");
-            wasPaused = paused;
+    private record Fetched(QueueLane lane, TaskEntry task) {
+    }
+
+    /**
+     * Tries each open queue once, in this fetch's order, without waiting; when all were empty, waits
+     * up to the fetch timeout on the first of them only. A task on another queue therefore waits at
+     * most one fetch timeout, and an idle host makes one blocking call per timeout. One queue is
+     * fetched exactly as a host of one queue always did.
+     *
+     * @param open the unpaused lanes, in this fetch's order
+     * @return null when nothing came in time
+     */
+    private Fetched fetch(List<QueueLane> open) {
+        if (open.size() > 1) {
+            for (QueueLane lane : open) {
+                Optional<TaskEntry> task = lane.queue().take();
+                if (task.isPresent()) {
+                    return new Fetched(lane, task.get());
+                }
+            }
         }
-        if (paused) {
+        QueueLane first = open.get(0);
+        return first.queue().fetch().map(task -> new Fetched(first, task)).orElse(null);
+    }
+
+    /**
+     * The lanes not paused, in the order this fetch tries them; checked before each fetch. When all
+     * are paused, the host looks again every second, which costs nothing to speak of.
+     */
+    private List<QueueLane> unpaused() {
+        List<QueueLane> open = new ArrayList<>(lanes.size());
+        for (int index : selection.order(random)) {
+            QueueLane lane = lanes.get(index);
+            boolean paused = lane.pauseFlags().isPaused(settings.hostId());
+            boolean logged = paused ? lanesPaused.add(lane.name()) : lanesPaused.remove(lane.name());
+            if (logged) {
+                log.info(paused ? "paused on queue {}: fetching nothing new from it until taskhost resume"
+                        : "resumed on queue {}: fetching from it again", lane.name());
+            }
+            if (!paused) {
+                open.add(lane);
+            }
+        }
+        wasPaused = open.isEmpty();
+        if (open.isEmpty()) {
             watch.enter(FetchLoopWatch.Activity.PAUSED);
             pause(PAUSED_CHECK.toMillis());
         }
-        return paused;
+        return open;
     }
 
     /**
@@ -180,25 +233,31 @@ public final class TaskHost {
         return false;
     }
 
+    /** Whether every queue of this host is paused, as the fetcher last saw. */
     public boolean isPaused() {
         return wasPaused;
     }
 
-    private boolean handOff(TaskEntry task, long fetchedAt) {
+    /** Whether queue {@code queue} of this host is paused, as the fetcher last saw. */
+    public boolean isPaused(String queue) {
+        return lanesPaused.contains(queue);
+    }
+
+    private boolean handOff(QueueLane lane, TaskEntry task, long fetchedAt) {
         if (!running) {
-            queue.putBack(task);
+            lane.queue().putBack(task);
             return false;
         }
         inFlight.put(task.id(), task);
         workers.execute(() -> {
             try {
-                processor.process(task, fetchedAt);
+                processors.get(lane).process(task, fetchedAt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 abandoned.add(task.id());
                 log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
-                        settings.queue(), e);
+                        lane.keys().processing(settings.hostId()), e);
             } finally {
                 inFlight.remove(task.id());
                 slots.release();
@@ -216,10 +275,13 @@ public final class TaskHost {
      * a host whose slots were all busy through a failover may have seen no fetch fail.
      */
     private void putBackOrphans() {
-        for (TaskEntry listed : queue.processing()) {
-            if (!inFlight.containsKey(listed.id()) && !abandoned.contains(listed.id()) && queue.putBack(listed)) {
-                log.warn("put a task back on queue {} that was in this host's processing list but ran in no slot (a"
-                        + " fetch whose reply was lost, or a record that a failover lost)", settings.queue());
+        for (QueueLane lane : lanes) {
+            for (TaskEntry listed : lane.queue().processing()) {
+                if (!inFlight.containsKey(listed.id()) && !abandoned.contains(listed.id())
+                        && lane.queue().putBack(listed)) {
+                    log.warn("put a task back on queue {} that was in this host's processing list but ran in no slot"
+                            + " (a fetch whose reply was lost, or a record that a failover lost)", lane.name());
+                }
             }
         }
     }
@@ -238,10 +300,12 @@ public final class TaskHost {
         while (running) {
             watch.enter(FetchLoopWatch.Activity.RECOVERING);
             try {
-                int leftovers = recovery.recover(settings.hostId());
-                if (leftovers > 0) {
-                    log.warn("recovered {} task(s) left in flight by an earlier run of host {}", leftovers,
-                            settings.hostId());
+                for (QueueLane lane : lanes) {
+                    int leftovers = lane.recovery().recover(settings.hostId());
+                    if (leftovers > 0) {
+                        log.warn("recovered {} task(s) of queue {} left in flight by an earlier run of host {}",
+                                leftovers, lane.name(), settings.hostId());
+                    }
                 }
                 return;
             } catch (JedisException e) {

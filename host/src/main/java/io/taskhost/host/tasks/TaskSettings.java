@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
+ * @param queue           the host's first queue; each task's outcome names the queue it came from
  * @param workers         how many tasks run at once
  * @param limits          the host's defaults for every operation, all fields set
  * @param pluginLimits    plugin id to the host's overrides for that plugin
@@ -20,6 +21,12 @@ public record TaskSettings(String queue, String hostId, String defaultClass, int
 
     public TaskSettings {
         pluginLimits = Map.copyOf(pluginLimits);
+    }
+
+    /** These settings for the tasks of {@code queue}, which their outcome records name. */
+    TaskSettings forQueue(String queue) {
+        return new TaskSettings(queue, hostId, defaultClass, workers, limits, pluginLimits, shutdownGrace, fetchTimeout,
+                maxPayloadBytes, maxPayloadDepth, parkUnknownFor);
     }
 
     RunLimits limitsFor(String pluginId, RunLimits fromAnnotations) {
