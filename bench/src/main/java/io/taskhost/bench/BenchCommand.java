@@ -162,6 +162,16 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                     + " and the fetch and record ceiling of the same queues at once, both ways, with each of --ceiling-connections per queue.")
     Integer compareCluster;
 
+    @Option(names = "--compare-seed",
+            description = "Instead of the launch modes' table: the seed's PHP daemon (a faithful reproduction, run by"
+                    + " php with its redis extension), with 1 child and with as many as --workers, beside taskhost's"
+                    + " default mode and reuse mode, on one bundled Redis, in alternating rounds (--redis-rounds).")
+    boolean compareSeed;
+
+    @Option(names = "--seed-tasks", defaultValue = "300",
+            description = "Tasks in each run of the seed's daemon. Default: ${DEFAULT-VALUE}")
+    int seedTasks;
+
     @Option(names = "--ceiling-redis", paramLabel = "URL",
             description = "The Redis --redis-ceiling measures; its keys are deleted afterwards. Default: a bundled"
                     + " redis-server of its own")
@@ -177,7 +187,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     int ceilingTasks;
 
     @Option(names = "--redis-rounds", defaultValue = "2",
-            description = "Rounds of --redis-ceiling, --compare-wait-replicas and --compare-cluster, averaged. Default: ${DEFAULT-VALUE}")
+            description = "Rounds of --redis-ceiling, --compare-wait-replicas, --compare-cluster and --compare-seed, averaged. Default: ${DEFAULT-VALUE}")
     int redisRounds;
 
     private int slots;
@@ -194,7 +204,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         sandboxModes();
         try (var scratch = TemporaryDirectory.create("taskhost-bench-")) {
             work = scratch.path();
-            if (redisCeiling || compareWaitReplicas != null || compareCluster != null) {
+            if (redisCeiling || compareWaitReplicas != null || compareCluster != null || compareSeed) {
                 measureRedis();
             } else {
                 measureAll();
@@ -350,6 +360,12 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             Files.copy(pluginJar, plugins.resolve("fixtures.jar"), StandardCopyOption.REPLACE_EXISTING);
             redisBench.compareCluster(compareCluster, url -> inMode(settings(url, plugins, "reuse"), "reuse"),
                     reuseTasks / compareCluster, work);
+        }
+        if (compareSeed) {
+            Path plugins = Files.createDirectories(work.resolve("plugins"));
+            Files.copy(pluginJar, plugins.resolve("fixtures.jar"), StandardCopyOption.REPLACE_EXISTING);
+            new SeedComparison(redisRounds, slots).run(work, seedTasks, tasks, reuseTasks,
+                    (url, mode) -> inMode(settings(url, plugins, mode), mode));
         }
     }
 

@@ -1,10 +1,13 @@
 package io.taskhost.bench;
 
 import io.taskhost.host.Host;
+import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.queue.QueueKeys;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The benchmark's trivial tasks, as a producer pushes them, and the waits for a host to get through them. */
@@ -33,6 +36,23 @@ final class NoopTasks {
                 return;
             }
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    /**
+     * Tasks a second of a host started with {@code settings} in a burst of {@code burst} noop tasks,
+     * after {@code warmUp} unmeasured ones and its class-data archive.
+     */
+    static double hostTasksPerSecond(HostSettings settings, int burst, int warmUp) throws Exception {
+        var keys = new QueueKeys(settings.queue());
+        try (Host host = Host.start(settings); UnifiedJedis client = RedisClient.create(URI.create(settings.redisUrl()))) {
+            push(client, keys, warmUp);
+            awaitProcessed(client, keys, warmUp);
+            awaitClassData(host);
+            long start = System.nanoTime();
+            push(client, keys, burst);
+            awaitProcessed(client, keys, warmUp + burst);
+            return burst / ((System.nanoTime() - start) / 1e9);
         }
     }
 

@@ -6,7 +6,6 @@ import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.ReplicaWait;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -95,7 +93,8 @@ final class RedisBench {
                     for (int side = 0; side < 2; side++) {
                         int wait = side == 0 ? 0 : replicas;
                         HostSettings settings = hostFor.apply(servers.url(), mode).redisWaitReplicas(wait).build();
-                        double tasks = burst(settings, burstFor.applyAsInt(mode), slots, mode);
+                        double tasks = NoopTasks.hostTasksPerSecond(settings, burstFor.applyAsInt(mode),
+                                Math.max(slots * 2, mode.equals("reuse") ? REUSE_WARM_UP : 0));
                         System.out.printf(Locale.ROOT, "%s, WAIT %d, round %d: %.1f tasks/s%n", mode, wait, round, tasks);
                         perSecond[side] += tasks / rounds;
                     }
@@ -224,21 +223,6 @@ final class RedisBench {
     private static long processed(UnifiedJedis client, QueueKeys keys) {
         String processed = client.hget(keys.stats(), "processed");
         return processed == null ? 0 : Long.parseLong(processed);
-    }
-
-    /** Tasks a second of a host in a burst of trivial tasks, after a warm-up and its class-data archive. */
-    private static double burst(HostSettings settings, int burst, int slots, String mode) throws Exception {
-        var keys = new QueueKeys(settings.queue());
-        try (Host host = Host.start(settings); UnifiedJedis client = RedisClient.create(URI.create(settings.redisUrl()))) {
-            int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
-            NoopTasks.push(client, keys, warmup);
-            NoopTasks.awaitProcessed(client, keys, warmup);
-            NoopTasks.awaitClassData(host);
-            long start = System.nanoTime();
-            NoopTasks.push(client, keys, burst);
-            NoopTasks.awaitProcessed(client, keys, warmup + burst);
-            return burst / ((System.nanoTime() - start) / 1e9);
-        }
     }
 
     static String version(UnifiedJedis client) {
