@@ -29,6 +29,7 @@ import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.PluginsDirectoryWatcher;
 import io.taskhost.host.plugins.SnapshotPublisher;
+import io.taskhost.host.queue.DueSetMover;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
@@ -37,7 +38,6 @@ import io.taskhost.host.queue.ReplicatedWrites;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
-import io.taskhost.host.retries.RetryScheduler;
 import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.TaskHost;
 import io.taskhost.host.tasks.TaskMetrics;
@@ -59,15 +59,18 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A running host, wired together: its Redis connection, plugins-dir watcher, fetch loop, and two
+ * A running host, wired together: its Redis connection, plugins-dir watcher, fetch loop, and three
  * timers. The heartbeat has a thread of its own, so slow maintenance can never make the host
- * look dead; the other timer moves due retries and recovers dead peers' tasks.
+ * look dead; delayed tasks have one too, so that they move within a fraction of a second of their
+ * due time whatever maintenance does; the third timer moves due retries and recovers dead peers' tasks.
  */
 public final class Host implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Host.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration PARKED_CHECK = Duration.ofSeconds(5);
+    /** One cheap script call per pause while nothing is due; a task moves at most about this late. */
+    private static final Duration DELAYED_CHECK = Duration.ofMillis(250);
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
@@ -80,12 +83,13 @@ public final class Host implements AutoCloseable {
     private final SnapshotPublisher snapshots;
     private final RepeatingJobs heartbeatTimer;
     private final RepeatingJobs maintenanceTimer;
+    private final RepeatingJobs delayedTimer;
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
-                 SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
+                 SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, RepeatingJobs delayedTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -97,6 +101,7 @@ public final class Host implements AutoCloseable {
         this.snapshots = snapshots;
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
+        this.delayedTimer = delayedTimer;
         this.http = http;
         this.classData = classData;
     }
@@ -216,14 +221,16 @@ public final class Host implements AutoCloseable {
             snapshots.publish();
         });
         RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
-        var retries = new RetryScheduler(redis, keys, Clock.systemUTC());
-        maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries", retries::moveDue);
+        maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries", DueSetMover.retries(redis, keys)::moveDue);
         maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions",
                 parked::indexEarlierVersionsTasks);
         maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over", parked::expire);
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
         maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here",
                 () -> parked.release(catalog.routes()));
+        RepeatingJobs delayedTimer = parts.add(RepeatingJobs.onThread("delayed-tasks"));
+        delayedTimer.every(Duration.ZERO, DELAYED_CHECK, "moving due delayed tasks",
+                DueSetMover.delayed(redis, keys)::moveDue);
         var peers = new PeerWatch(redis, keys, settings.hostId(), recovery, settings.heartbeatTtl(), System::nanoTime);
         Duration peerCheck = settings.heartbeatTtl().dividedBy(2);
         maintenanceTimer.every(peerCheck, peerCheck, "recovering the tasks of lost peers", peers::recoverDeadPeers);
@@ -232,7 +239,7 @@ public final class Host implements AutoCloseable {
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 settings.queue(), RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
         return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeat, snapshots, heartbeatTimer,
-                maintenanceTimer, http, classData);
+                maintenanceTimer, delayedTimer, http, classData);
     }
 
     /** The Redis actually in use: the embedded server's URL when one was started. */
@@ -276,6 +283,7 @@ public final class Host implements AutoCloseable {
             tasks.stop();
             launcher.close();
             maintenanceTimer.close();
+            delayedTimer.close();
             heartbeatTimer.close();
             heartbeat.release();
             snapshots.withdraw();

@@ -29,6 +29,15 @@ final class QueueGauges implements MeterBinder {
         size(registry, "taskhost.retries.waiting", "Failed tasks waiting for their retry", QueueSizes.Counts::retry);
         size(registry, "taskhost.tasks.parked", "Tasks waiting for a plugin that provides their class",
                 QueueSizes.Counts::parked);
+        size(registry, "taskhost.delayed.waiting", "Tasks producers delayed, waiting for their due time",
+                QueueSizes.Counts::delayed);
+        Gauge.builder("taskhost.delayed.oldest.due.seconds", () -> {
+                    QueueSizes.Counts counts = sizes.read().counts();
+                    return counts == null || counts.delayedOldestDue() == null ? Double.NaN : counts.delayedOldestDue();
+                })
+                .description("The earliest delayed task's due time, in epoch seconds; NaN when none is delayed")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("taskhost.tasks.in.flight", inFlight::getAsInt)
                 .description("Tasks this host is running now")
                 .strongReference(true)
