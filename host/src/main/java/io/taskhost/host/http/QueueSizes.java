@@ -11,9 +11,9 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The lengths of the queue, the dead letters, the retries, the parked and the delayed tasks, the
- * earliest delayed task's due time, and the queue's
- * counters, read in one round trip and kept for a second: a scrape reads Redis once for all its
- * gauges, and an outage costs it one failed attempt rather than one per gauge.
+ * earliest delayed task's due time, and the queue's counters, read in one round trip and kept for
+ * a second: a scrape reads Redis once for all its gauges, and an outage costs it one failed
+ * attempt rather than one per gauge.
  */
 final class QueueSizes {
 
