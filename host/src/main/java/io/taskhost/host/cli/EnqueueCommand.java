@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,13 @@ import redis.clients.jedis.exceptions.JedisException;
 final class EnqueueCommand implements Callable<Integer> {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** ISO-8601 with an offset, a zone in brackets, or both; java.time's own ISO formats take a zone only after an offset. */
+    private static final DateTimeFormatter TIME_WITH_ZONE = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffsetId().optionalEnd()
+            .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
+            .toFormatter();
 
     @Mixin
     ConnectionOptions connection;
@@ -99,7 +107,7 @@ final class EnqueueCommand implements Callable<Integer> {
 
     private Instant instant(String text) {
         try {
-            return ZonedDateTime.parse(text, DateTimeFormatter.ISO_ZONED_DATE_TIME).toInstant();
+            return ZonedDateTime.parse(text, TIME_WITH_ZONE).toInstant();
         } catch (DateTimeParseException e) {
             throw new ParameterException(spec.commandLine(), "--at '" + text + "' is not a time with a zone: use"
                     + " 2026-12-24T18:00:00Z, 2026-12-24T19:00:00+01:00 or 2026-12-24T19:00[Europe/Paris]");
