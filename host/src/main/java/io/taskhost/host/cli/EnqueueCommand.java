@@ -7,6 +7,7 @@ import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.RedisConnector;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -97,7 +98,12 @@ final class EnqueueCommand implements Callable<Integer> {
     }
 
     private int delay(DelayedTasks delayed, String payload, Instant dueAt) {
-        Instant due = dueAt != null ? dueAt : delayed.redisNow().plus(in);
+        Instant due;
+        try {
+            due = dueAt != null ? dueAt : delayed.redisNow().plus(in);
+        } catch (ArithmeticException | DateTimeException e) {
+            throw new ParameterException(spec.commandLine(), "--in " + in + " is too far ahead for a due time");
+        }
         boolean added = delayed.delay(payload.getBytes(StandardCharsets.UTF_8), due);
         spec.commandLine().getOut().println(ControlCharacters.escape(String.format("%s %s until %s (id %s): %s",
                 added ? "delayed on" : "already delayed on, now due", connection.keys().delayed(), due,

@@ -140,10 +140,16 @@ public final class DelayedTasks {
         return BigDecimal.valueOf(due.getEpochSecond()).add(BigDecimal.valueOf(due.getNano(), 9)).doubleValue();
     }
 
-    /** A score of the delayed set as an instant, to the microsecond a double holds there. */
+    /**
+     * A score of the delayed set as an instant, to the microsecond a double holds there; a score
+     * beyond what an instant holds (anyone may {@code ZADD} 1e300) is {@link Instant#MAX} or {@link Instant#MIN}.
+     */
     public static Instant instant(double score) {
-        if (Double.isInfinite(score)) {
-            return score > 0 ? Instant.MAX : Instant.MIN;
+        if (score >= Instant.MAX.getEpochSecond()) {
+            return Instant.MAX;
+        }
+        if (score <= Instant.MIN.getEpochSecond()) {
+            return Instant.MIN;
         }
         BigDecimal exact = new BigDecimal(score);
         long seconds = exact.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();

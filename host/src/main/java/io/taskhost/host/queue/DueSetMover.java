@@ -52,10 +52,10 @@ public final class DueSetMover {
     enum ScoreUnit {
         SECONDS("seconds"), MILLIS("millis");
 
-        private final String name;
+        private final String inScript;
 
-        ScoreUnit(String name) {
-            this.name = name;
+        ScoreUnit(String inScript) {
+            this.inScript = inScript;
         }
     }
 
@@ -66,10 +66,10 @@ public final class DueSetMover {
         /** {@code RPUSH}: it runs next. */
         CONSUMER("consumer");
 
-        private final String name;
+        private final String inScript;
 
-        QueueEnd(String name) {
-            this.name = name;
+        QueueEnd(String inScript) {
+            this.inScript = inScript;
         }
     }
 
@@ -114,7 +114,7 @@ public final class DueSetMover {
         long found;
         do {
             List<?> counts = (List<?>) redis.eval(MOVE_DUE, List.of(bytes(dueSet), bytes(queue)),
-                    List.of(bytes(unit.name), bytes(end.name), bytes(Integer.toString(BATCH))));
+                    List.of(bytes(unit.inScript), bytes(end.inScript), bytes(Integer.toString(BATCH))));
             found = (Long) counts.get(0);
             long moved = (Long) counts.get(1);
             total += moved;
