@@ -89,7 +89,8 @@ public final class Host implements AutoCloseable {
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, Heartbeat heartbeat,
-                 SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, RepeatingJobs delayedTimer, HttpEndpoint http, ClassDataSharing classData) {
+                 SnapshotPublisher snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer,
+                 RepeatingJobs delayedTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;

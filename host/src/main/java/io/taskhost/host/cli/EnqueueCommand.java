@@ -75,6 +75,9 @@ final class EnqueueCommand implements Callable<Integer> {
         }
         task.set("params", params == null ? MAPPER.createArrayNode() : parse(params));
         String payload = MAPPER.writeValueAsString(task);
+        // Typed on the command line only: a TASKHOST_IN or an "at" key in the config file must not delay every enqueue.
+        Duration in = typed("--in") ? this.in : null;
+        String at = typed("--at") ? this.at : null;
         if (in != null && at != null) {
             throw new ParameterException(spec.commandLine(), "give --in or --at, not both");
         }
@@ -84,7 +87,7 @@ final class EnqueueCommand implements Callable<Integer> {
         Instant dueAt = at == null ? null : instant(at);
         try (UnifiedJedis redis = connection.connect()) {
             if (in != null || dueAt != null) {
-                return delay(new DelayedTasks(redis, connection.keys()), payload, dueAt);
+                return delay(new DelayedTasks(redis, connection.keys()), payload, in, dueAt);
             }
             long depth = redis.lpush(connection.keys().queue(), payload);
             spec.commandLine().getOut().println(ControlCharacters.escape(String.format("queued on %s (%d waiting): %s",
@@ -97,7 +100,11 @@ final class EnqueueCommand implements Callable<Integer> {
         }
     }
 
-    private int delay(DelayedTasks delayed, String payload, Instant dueAt) {
+    private boolean typed(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private int delay(DelayedTasks delayed, String payload, Duration in, Instant dueAt) {
         Instant due;
         try {
             due = dueAt != null ? dueAt : delayed.redisNow().plus(in);

@@ -13,13 +13,19 @@ import io.taskhost.host.testing.TestRedis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** enqueue --in and --at, delayed list, cancel and now, and status, against a real Redis. */
 class DelayedCommandTest {
+
+    @TempDir
+    Path temp;
 
     private final String queueKey = TestHosts.uniqueQueue();
     private final QueueProbe queue = new QueueProbe(TestRedis.shared(), queueKey);
@@ -86,6 +92,17 @@ class DelayedCommandTest {
         Result both = taskhost("enqueue", "--worker", "a", "--at", "2030-01-02T03:04:05Z", "--in", "5m");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("--in or --at, not both"), both.err());
+        assertEquals(0, queue.redis().zcard(queue.keys().delayed()));
+    }
+
+    @Test
+    void enqueueDelaysOnlyWhenInOrAtIsTypedNotFromTheConfigFile() throws Exception {
+        Path config = Files.writeString(temp.resolve("taskhost.properties"), "in=1h\nat=2030-01-02T03:04:05Z\n");
+
+        Result queued = taskhost("enqueue", "--worker", "now", "--config", config.toString());
+
+        assertEquals(0, queued.code(), queued.toString());
+        assertEquals(1, queue.queueLength(), queued.out());
         assertEquals(0, queue.redis().zcard(queue.keys().delayed()));
     }
 
