@@ -29,6 +29,7 @@ import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.PluginsDirectoryWatcher;
 import io.taskhost.host.plugins.SnapshotPublisher;
+import io.taskhost.host.queue.DueSetMover;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
@@ -38,7 +39,6 @@ import io.taskhost.host.queue.ReplicatedWrites;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
-import io.taskhost.host.retries.RetryScheduler;
 import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.QueueLane;
 import io.taskhost.host.tasks.TaskHost;
@@ -64,15 +64,18 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A running host, wired together: its Redis connection, plugins-dir watcher, fetch loop, and two
+ * A running host, wired together: its Redis connection, plugins-dir watcher, fetch loop, and three
  * timers. The heartbeat has a thread of its own, so slow maintenance can never make the host
- * look dead; the other timer moves due retries and recovers dead peers' tasks.
+ * look dead; delayed tasks have one too, so that they move within a fraction of a second of their
+ * due time whatever maintenance does; the third timer moves due retries and recovers dead peers' tasks.
  */
 public final class Host implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Host.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration PARKED_CHECK = Duration.ofSeconds(5);
+    /** One cheap script call per pause while nothing is due; a task moves at most about this late. */
+    private static final Duration DELAYED_CHECK = Duration.ofMillis(250);
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
@@ -85,12 +88,14 @@ public final class Host implements AutoCloseable {
     private final List<SnapshotPublisher> snapshots;
     private final RepeatingJobs heartbeatTimer;
     private final RepeatingJobs maintenanceTimer;
+    private final RepeatingJobs delayedTimer;
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, List<Heartbeat> heartbeats,
-                 List<SnapshotPublisher> snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer, HttpEndpoint http, ClassDataSharing classData) {
+                 List<SnapshotPublisher> snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer,
+                 RepeatingJobs delayedTimer, HttpEndpoint http, ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -102,6 +107,7 @@ public final class Host implements AutoCloseable {
         this.snapshots = snapshots;
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
+        this.delayedTimer = delayedTimer;
         this.http = http;
         this.classData = classData;
     }
@@ -233,14 +239,17 @@ public final class Host implements AutoCloseable {
         });
         RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
+        RepeatingJobs delayedTimer = parts.add(RepeatingJobs.onThread("delayed-tasks"));
         Duration peerCheck = settings.heartbeatTtl().dividedBy(2);
         for (int i = 0; i < lanes.size(); i++) {
             // Each queue's jobs are timer jobs of their own: one queue's Redis failure does not hold up another's.
             QueueLane lane = lanes.get(i);
             ParkedTasks queueParked = parked.get(i);
             String of = lanes.size() == 1 ? "" : " of queue " + lane.name();
-            var retries = new RetryScheduler(redis, lane.keys(), Clock.systemUTC());
-            maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries" + of, retries::moveDue);
+            maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries" + of,
+                    DueSetMover.retries(redis, lane.keys())::moveDue);
+            delayedTimer.every(Duration.ZERO, DELAYED_CHECK, "moving due delayed tasks" + of,
+                    DueSetMover.delayed(redis, lane.keys())::moveDue);
             maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions"
                     + of, queueParked::indexEarlierVersionsTasks);
             maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over" + of,
@@ -257,7 +266,7 @@ public final class Host implements AutoCloseable {
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 selection, RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
         return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeats, snapshots, heartbeatTimer,
-                maintenanceTimer, http, classData);
+                maintenanceTimer, delayedTimer, http, classData);
     }
 
     /** The Redis actually in use: the embedded server's URL when one was started. */
@@ -306,6 +315,7 @@ public final class Host implements AutoCloseable {
             tasks.stop();
             launcher.close();
             maintenanceTimer.close();
+            delayedTimer.close();
             heartbeatTimer.close();
             heartbeats.forEach(Heartbeat::release);
             snapshots.forEach(SnapshotPublisher::withdraw);

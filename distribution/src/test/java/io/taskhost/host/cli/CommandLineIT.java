@@ -97,6 +97,29 @@ class CommandLineIT {
     }
 
     @Test
+    @Order(1)
+    void enqueueInADurationDelaysATaskThatTheRunningHostRunsWhenDueAndDelayedListsAndCancels() {
+        Result soon = command("enqueue", "--class", "Fixtures", "--worker", "echo", "--params", "{\"delayed\":1}",
+                "--in", "1s");
+        Result later = command("enqueue", "--class", "Fixtures", "--worker", "echo", "--params", "{\"delayed\":2}",
+                "--at", "2099-01-01T00:00[Europe/Paris]");
+
+        assertEquals(0, soon.code(), soon.both());
+        assertTrue(soon.out().startsWith("delayed on {" + queue + "}:delayed until "), soon.both());
+        assertEquals(0, later.code(), later.both());
+        assertEquals(1, probe.awaitOutcome("echo").path("result").path("delayed").asInt(), hostLog());
+        Result list = command("delayed", "list");
+        assertEquals(0, list.code(), list.both());
+        String[] fields = list.out().strip().split("  ", 3);
+        assertEquals(List.of("2098-12-31T23:00:00Z", "{\"worker\":\"echo\",\"class\":\"Fixtures\",\"params\":{\"delayed\":2}}"),
+                List.of(fields[1], fields[2]), list.both());
+        Result cancel = command("delayed", "cancel", fields[0]);
+        assertEquals(0, cancel.code(), cancel.both());
+        assertEquals(1, command("delayed", "cancel", fields[0]).code(), "already cancelled");
+        assertEquals(0, probe.redis().zcard(probe.keys().delayed()));
+    }
+
+    @Test
     @Order(2)
     void statusShowsTheQueueAndTheLiveHostInTextAndJson() throws IOException {
         Result text = command("status");

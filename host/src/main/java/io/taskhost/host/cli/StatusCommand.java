@@ -1,12 +1,14 @@
 package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.PrintWriter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,8 +22,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost status}: the queue and its hosts at a glance. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Queue depth, retries, parked and dead tasks, counters, and each host: alive, paused, in flight,"
-                + " plugins.",
+        description = "Queue depth, retries, parked, dead and delayed tasks (with the earliest due time), counters,"
+                + " and each host: alive, paused, in flight, plugins.",
         footerHeading = "%nExit codes:%n", footer = "  0  done%n  2  usage error%n  3  Redis unreachable or failing")
 final class StatusCommand implements Callable<Integer> {
 
@@ -61,8 +63,11 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, QueueStatus status) {
-        line(out, "queue %s%s: %d waiting, %d retrying, %d parked, %d dead", status.queue(),
-                status.paused() ? " (paused)" : "", status.waiting(), status.retrying(), status.parked(), status.dead());
+        line(out, "queue %s%s: %d waiting, %d retrying, %d parked, %d dead, %d delayed%s", status.queue(),
+                status.paused() ? " (paused)" : "", status.waiting(), status.retrying(), status.parked(), status.dead(),
+                status.delayed(), status.delayedOldestDue() == null ? ""
+                        : " (the earliest due " + DelayedTasks.instant(status.delayedOldestDue())
+                                .truncatedTo(ChronoUnit.MILLIS) + ")");
         line(out, "counters: %s", status.counters().isEmpty() ? "none yet" : status.counters());
         if (status.hosts().isEmpty()) {
             out.println("no hosts registered");

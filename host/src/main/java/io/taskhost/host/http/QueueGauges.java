@@ -33,6 +33,17 @@ final class QueueGauges implements MeterBinder {
                     QueueSizes.Counts::retry);
             size(registry, queue, "taskhost.tasks.parked", "Tasks waiting for a plugin that provides their class",
                     QueueSizes.Counts::parked);
+            size(registry, queue, "taskhost.delayed.waiting", "Tasks producers delayed, waiting for their due time",
+                    QueueSizes.Counts::delayed);
+            Gauge.builder("taskhost.delayed.oldest.due.seconds", () -> {
+                        QueueSizes.Counts counts = queue.read().counts();
+                        return counts == null || counts.delayedOldestDue() == null ? Double.NaN
+                                : counts.delayedOldestDue();
+                    })
+                    .description("The earliest delayed task's due time, in epoch seconds; NaN when none is delayed")
+                    .tag("queue", queue.queue())
+                    .strongReference(true)
+                    .register(registry);
         }
         Gauge.builder("taskhost.tasks.in.flight", inFlight::getAsInt)
                 .description("Tasks this host is running now")

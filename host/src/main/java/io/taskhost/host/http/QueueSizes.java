@@ -10,16 +10,21 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The lengths of the queue, the dead letters, the retries and the parked tasks, and the queue's
- * counters, read in one round trip and kept for a second: a scrape reads Redis once for all its
- * gauges, and an outage costs it one failed attempt rather than one per gauge.
+ * The lengths of the queue, the dead letters, the retries, the parked and the delayed tasks, the
+ * earliest delayed task's due time, and the queue's counters, read in one round trip and kept for
+ * a second: a scrape reads Redis once for all its gauges, and an outage costs it one failed
+ * attempt rather than one per gauge.
  */
 final class QueueSizes {
 
     private static final Duration FRESH = Duration.ofSeconds(1);
 
-    /** How many entries each key holds. */
-    record Counts(long queue, long dead, long retry, long parked) {
+    /**
+     * How many entries each key holds.
+     *
+     * @param delayedOldestDue the earliest delayed task's due time in epoch seconds, as scored; null when none
+     */
+    record Counts(long queue, long dead, long retry, long parked, long delayed, Double delayedOldestDue) {
     }
 
     /**
@@ -57,7 +62,8 @@ final class QueueSizes {
     private Reading readNow() {
         try {
             QueueCounts counts = QueueCounts.read(redis, keys);
-            return new Reading(new Counts(counts.queue(), counts.dead(), counts.retry(), counts.parked()),
+            return new Reading(new Counts(counts.queue(), counts.dead(), counts.retry(), counts.parked(),
+                    counts.delayed(), counts.delayedOldestDue()),
                     counts.stats(), null);
         } catch (JedisException e) {
             return new Reading(null, null, RedisConnector.describe(e));

@@ -52,6 +52,14 @@ public record QueueKeys(String queue) {
         return tagged("retry");
     }
 
+    /**
+     * Tasks a producer delayed: a sorted set of payloads in the seed's format, scored by due time in
+     * epoch seconds, fractions allowed, as PHP's {@code microtime(true)} writes it.
+     */
+    public String delayed() {
+        return tagged("delayed");
+    }
+
     /** Tasks for a class no plugin provides yet: a sorted set of {@link TaskEntry} entries scored by give-up time. */
     public String parked() {
         return tagged("parked");

@@ -7,10 +7,13 @@ import java.util.Map;
  * A queue at a glance, as {@code taskhost status} shows it.
  *
  * @param waiting  tasks in the queue
+ * @param delayed  tasks producers delayed, in {@code {queue}:delayed}
+ * @param delayedOldestDue the earliest delayed task's due time, epoch seconds; null when there is none
  * @param counters {@code processed}, {@code passed}, {@code failed}, {@code retried}, {@code dead}, {@code parked}
  * @param paused   whether every host of the queue is paused
  */
-public record QueueStatus(String queue, long waiting, long retrying, long parked, long dead,
+public record QueueStatus(String queue, long waiting, long retrying, long parked, long dead, long delayed,
+                          Double delayedOldestDue,
                           Map<String, Long> counters, boolean paused, List<HostStatus> hosts) {
 
     /**

@@ -32,6 +32,7 @@ public final class StatusReader {
                     redis.llen(keys.processing(host)), activePlugins(host)));
         }
         return new QueueStatus(keys.queue(), counts.queue(), counts.retry(), counts.parked(), counts.dead(),
+                counts.delayed(), counts.delayedOldestDue(),
                 counts.stats(), pauses.allPaused(), hosts);
     }
 

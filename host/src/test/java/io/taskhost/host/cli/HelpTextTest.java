@@ -24,7 +24,8 @@ class HelpTextTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             for (String[] command : new String[][] {{"run"}, {"status"}, {"enqueue"}, {"pause"}, {"resume"},
-                    {"plugins"}, {"failed", "list"}, {"failed", "show"}, {"failed", "retry"}, {"failed", "purge"}}) {
+                    {"plugins"}, {"failed", "list"}, {"failed", "show"}, {"failed", "retry"}, {"failed", "purge"},
+                    {"delayed", "list"}, {"delayed", "cancel"}, {"delayed", "now"}}) {
                 String[] args = java.util.Arrays.copyOf(command, command.length + 1);
                 args[command.length] = "--help";
                 var out = new StringWriter();
@@ -61,6 +62,7 @@ class HelpTextTest {
                 assertTrue(help.contains(form), command.getCommandName() + " --redis: " + help);
             }
         }
-        assertEquals(10, withRedis, "run, status, enqueue, pause, resume, plugins, and failed's list, show, retry, purge");
+        assertEquals(13, withRedis,
+                "run, status, enqueue, pause, resume, plugins, failed's list, show, retry, purge, delayed's list, cancel, now");
     }
 }
