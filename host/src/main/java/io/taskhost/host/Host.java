@@ -38,6 +38,7 @@ import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
 import io.taskhost.host.retries.RetryScheduler;
+import io.taskhost.host.schedules.Scheduler;
 import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.TaskHost;
 import io.taskhost.host.tasks.TaskMetrics;
@@ -224,6 +225,9 @@ public final class Host implements AutoCloseable {
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
         maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here",
                 () -> parked.release(catalog.routes()));
+        var scheduler = new Scheduler(redis, settings.queue(), settings.hostId(), settings.schedules(), catalog::routes,
+                Clock.systemUTC(), mapper);
+        maintenanceTimer.every(Duration.ZERO, TICK, "enqueuing recurring tasks", scheduler::tick);
         var peers = new PeerWatch(redis, keys, settings.hostId(), recovery, settings.heartbeatTtl(), System::nanoTime);
         Duration peerCheck = settings.heartbeatTtl().dividedBy(2);
         maintenanceTimer.every(peerCheck, peerCheck, "recovering the tasks of lost peers", peers::recoverDeadPeers);
