@@ -120,13 +120,24 @@ public sealed interface Recurrence {
             }
         }
 
+        /**
+         * The occurrences are those {@link #after} steps through; in the hour a fall-back repeats, the second
+         * 02:30 matches the expression but is not one of them, so that it does not run twice.
+         */
         @Override
         public Optional<Instant> latestAtOrBefore(Instant now) {
             ZonedDateTime second = now.truncatedTo(ChronoUnit.SECONDS).atZone(zone);
-            if (executions.isMatch(second)) {
-                return Optional.of(second.toInstant());
+            Optional<ZonedDateTime> candidate = executions.isMatch(second) ? Optional.of(second)
+                    : executions.lastExecution(second);
+            for (int i = 0; i < 3 && candidate.isPresent(); i++) {
+                Optional<ZonedDateTime> before = executions.lastExecution(candidate.get());
+                if (before.isEmpty() || before.flatMap(executions::nextExecution).map(ZonedDateTime::toInstant)
+                        .equals(Optional.of(candidate.get().toInstant()))) {
+                    return candidate.map(ZonedDateTime::toInstant);
+                }
+                candidate = before;
             }
-            return executions.lastExecution(second).map(ZonedDateTime::toInstant);
+            return candidate.map(ZonedDateTime::toInstant);
         }
 
         @Override
