@@ -1,5 +1,6 @@
 package io.taskhost.host.schedules;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhost.host.plugins.PluginJar;
 import io.taskhost.host.plugins.Route;
@@ -68,7 +69,7 @@ final class PluginSchedules {
             }
             Recurrence recurrence = hasCron ? Recurrence.cron(declared.cron(), declared.zone())
                     : Recurrence.every(declared.every());
-            ObjectNode payload = Schedule.payload("{}");
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.put("worker", operation);
             payload.put("class", taskClass);
             payload.set("params", paramsOf(declared.params()));

@@ -161,7 +161,7 @@ public final class Scheduler {
                     + " catch-up once enqueued one run onto {}", schedule.name(), due, keys.queue());
             case "enqueued-skipping-missed" -> log.info("schedule {}: earlier occurrences were missed while no host"
                     + " ran it (catch-up skip); enqueued occurrence {} onto {}", schedule.name(), due, keys.queue());
-            default -> log.info("schedule {}: enqueued occurrence {} onto {}", schedule.name(), due, keys.queue());
+            default -> log.debug("schedule {}: enqueued occurrence {} onto {}", schedule.name(), due, keys.queue());
         }
     }
 
