@@ -61,6 +61,7 @@ class HelpTextTest {
                 assertTrue(help.contains(form), command.getCommandName() + " --redis: " + help);
             }
         }
-        assertEquals(10, withRedis, "run, status, enqueue, pause, resume, plugins, and failed's list, show, retry, purge");
+        assertEquals(11, withRedis, "run, status, enqueue, pause, resume, plugins, schedules, and failed's list, show,"
+                + " retry, purge");
     }
 }
