@@ -101,9 +101,10 @@ public record QueueKeys(String queue) {
     }
 
     /**
-     * What schedule {@code name}, which enqueues onto this queue, last enqueued: a hash of {@code last} (the
-     * occurrence, epoch millis), {@code enqueuedAt} (epoch millis) and {@code by} (host id). Compared and set in
-     * the script that pushes each occurrence, so that one occurrence is enqueued once whatever the hosts.
+     * Where schedule {@code name}, which enqueues onto this queue, stands: a hash of {@code last} (the latest
+     * occurrence dealt with, enqueued or skipped, epoch millis), {@code lastRun} (the latest enqueued),
+     * {@code enqueuedAt} (epoch millis) and {@code by} (host id). Compared and set in the script that pushes each
+     * occurrence, so that one occurrence is enqueued once whatever the hosts.
      */
     public String schedule(String name) {
         return tagged("schedule:" + name);

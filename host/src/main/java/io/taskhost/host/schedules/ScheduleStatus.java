@@ -16,7 +16,8 @@ import redis.clients.jedis.UnifiedJedis;
  * A schedule as {@code taskhost schedules} shows it: what the hosts of a queue said they run, and what it last
  * enqueued.
  *
- * @param last       the occurrence it last enqueued (epoch millis); null if none yet
+ * @param last       the occurrence it last enqueued (epoch millis); null if none yet, even when occurrences
+ *                   passed before it started or were skipped
  * @param enqueuedAt when that was, on the enqueuing host's clock; null if none yet
  * @param lastBy     the host that enqueued it
  * @param current    false when no host has said for a while that it runs the schedule: its jar or its host is gone
@@ -48,7 +49,7 @@ public record ScheduleStatus(String name, String source, String recurrence, Stri
             Map<String, String> state = redis.hgetAll(new QueueKeys(listing.queue()).schedule(listing.name()));
             statuses.add(new ScheduleStatus(listing.name(), listing.source(), listing.recurrence(), listing.queue(),
                     listing.catchUp(), listing.payload(), listing.next(), listing.host(), listing.seenAt(),
-                    number(state.get("last")), number(state.get("enqueuedAt")), state.get("by"),
+                    number(state.get("lastRun")), number(state.get("enqueuedAt")), state.get("by"),
                     Instant.ofEpochMilli(listing.seenAt()).plus(CURRENT_FOR).isAfter(now)));
         }
         statuses.sort(Comparator.comparing(ScheduleStatus::name));

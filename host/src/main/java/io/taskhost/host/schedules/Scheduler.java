@@ -69,7 +69,7 @@ public final class Scheduler {
               end
             end
             redis.call('LPUSH', KEYS[2], payload)
-            redis.call('HSET', KEYS[1], 'last', ARGV[1], 'enqueuedAt', ARGV[8], 'by', ARGV[7])
+            redis.call('HSET', KEYS[1], 'last', ARGV[1], 'lastRun', ARGV[1], 'enqueuedAt', ARGV[8], 'by', ARGV[7])
             return result
             """.getBytes(StandardCharsets.UTF_8);
 
