@@ -41,12 +41,17 @@ public record ScheduleStatus(String name, String source, String recurrence, Stri
         List<ScheduleStatus> statuses = new ArrayList<>();
         for (Map.Entry<String, String> entry : redis.hgetAll(keys.schedules()).entrySet()) {
             Scheduler.Listing listing;
+            QueueKeys target;
             try {
                 listing = MAPPER.readValue(entry.getValue(), Scheduler.Listing.class);
-            } catch (IOException e) {
-                continue; // not written by taskhost; the listing is advisory
+                target = new QueueKeys(listing.queue());
+            } catch (IOException | IllegalArgumentException e) {
+                continue; // not written by taskhost: the listing is advisory, and a forged entry must not stop it
             }
-            Map<String, String> state = redis.hgetAll(new QueueKeys(listing.queue()).schedule(listing.name()));
+            if (listing.name() == null || !listing.name().equals(entry.getKey())) {
+                continue;
+            }
+            Map<String, String> state = redis.hgetAll(target.schedule(listing.name()));
             statuses.add(new ScheduleStatus(listing.name(), listing.source(), listing.recurrence(), listing.queue(),
                     listing.catchUp(), listing.payload(), listing.next(), listing.host(), listing.seenAt(),
                     number(state.get("lastRun")), number(state.get("enqueuedAt")), state.get("by"),

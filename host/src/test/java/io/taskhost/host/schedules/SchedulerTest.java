@@ -175,4 +175,25 @@ class SchedulerTest {
         late.tick();
         assertEquals(1, enqueued().size(), enqueued().toString());
     }
+
+    @Test
+    void aForgedStateInRedisNeitherStopsTheScheduleNorEnqueuesAnOccurrenceTwice() {
+        var keys = new QueueKeys(queue);
+        redis.client().hset(keys.schedule("report"), "last", "not a number\u001b[2J");
+        var now = new ManualClock(Instant.parse("2026-12-02T10:00:00.200Z"));
+        Scheduler first = scheduler("host-1", now, schedule("1m", "once"));
+        Scheduler second = scheduler("host-2", now, schedule("1m", "once"));
+        first.tick();
+        second.tick();
+        assertEquals(1, enqueued().size(), "a state that is no number counts as none: the schedule starts afresh");
+
+        redis.client().hset(keys.schedules(), "forged", "{not json");
+        redis.client().hset(keys.schedules(), "half", "{\"name\":\"half\"}");
+        List<ScheduleStatus> listed = ScheduleStatus.read(redis.client(), keys, now.instant());
+        assertEquals(List.of("report"), listed.stream().map(ScheduleStatus::name).toList(),
+                "entries taskhost did not write are left out of the listing");
+        assertEquals(Instant.parse("2026-12-02T10:00:00Z").toEpochMilli(), listed.get(0).last());
+        assertEquals("config file", listed.get(0).source());
+        assertEquals(Instant.parse("2026-12-02T10:01:00Z").toEpochMilli(), listed.get(0).next());
+    }
 }
