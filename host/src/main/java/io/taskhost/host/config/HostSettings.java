@@ -132,6 +132,13 @@ public record HostSettings(
         schedules = List.copyOf(schedules);
         require(schedules.stream().map(Schedule::name).distinct().count() == schedules.size(),
                 "schedule names must be unique");
+        for (Schedule schedule : schedules) {
+            int bytes = schedule.payload().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + Schedule.MARK_BYTES;
+            require(bytes <= maxPayloadBytes, Schedule.PREFIX + schedule.name() + ".payload: with the run's "
+                    + "_schedule field it has about " + bytes + " bytes, above max-payload-bytes " + maxPayloadBytes
+                    + ", so every run would be dead-lettered unread");
+        }
     }
 
     /**

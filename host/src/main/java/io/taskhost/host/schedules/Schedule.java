@@ -27,6 +27,8 @@ public record Schedule(String name, String source, Recurrence recurrence, Object
     public static final String CONFIG_FILE = "config file";
     /** The config file's keys are {@code schedule.<name>.<setting>}. */
     public static final String PREFIX = "schedule.";
+    /** What the {@code _schedule} field adds to a payload at most, beside the schedule's name. */
+    public static final int MARK_BYTES = 120 + 100;
     public static final Set<String> SETTINGS = Set.of("every", "cron", "zone", "payload", "queue", "catch-up");
 
     private static final Pattern CONFIGURED_NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");

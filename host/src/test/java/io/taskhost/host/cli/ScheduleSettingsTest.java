@@ -58,4 +58,20 @@ class ScheduleSettingsTest {
         assertTrue(err.toString().contains("invalid setting: schedule.digest.cron: '0 25 * * *' is not a valid cron"
                 + " expression"), err.toString());
     }
+
+    @Test
+    void aPayloadTooLargeForTheHostIsRefusedAtStart() throws Exception {
+        Path config = Files.writeString(temp.resolve("taskhost.properties"), """
+                max-payload-bytes=300
+                schedule.digest.every=1h
+                schedule.digest.payload={"worker":"send_digest","params":{"text":"%s"}}
+                """.formatted("x".repeat(200)));
+        String[] args = {"run", "--config", config.toString(), "--redis", "redis://127.0.0.1:1"};
+        var commandLine = Main.commandLine(args);
+        var err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertEquals(2, commandLine.execute(args));
+        assertTrue(err.toString().contains("invalid setting: schedule.digest.payload: with the run's _schedule field"),
+                err.toString());
+    }
 }
