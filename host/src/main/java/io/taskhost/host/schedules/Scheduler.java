@@ -109,7 +109,7 @@ public final class Scheduler {
     }
 
     /** The schedules in force now: the config file's, then the active plugins'. */
-    public List<Schedule> schedules() {
+    List<Schedule> schedules() {
         List<Schedule> all = new ArrayList<>(configured);
         all.addAll(plugins.of(routes.get()));
         return all;
