@@ -39,6 +39,7 @@ import io.taskhost.host.queue.ReplicatedWrites;
 import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.RetryPolicy;
+import io.taskhost.host.schedules.Scheduler;
 import io.taskhost.host.tasks.ParkedTasks;
 import io.taskhost.host.tasks.QueueLane;
 import io.taskhost.host.tasks.TaskHost;
@@ -240,6 +241,9 @@ public final class Host implements AutoCloseable {
         RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
         RepeatingJobs delayedTimer = parts.add(RepeatingJobs.onThread("delayed-tasks"));
+        var scheduler = new Scheduler(redis, settings.queue(), settings.hostId(), settings.schedules(), catalog::routes,
+                Clock.systemUTC(), mapper);
+        maintenanceTimer.every(Duration.ZERO, TICK, "enqueuing recurring tasks", scheduler::tick);
         Duration peerCheck = settings.heartbeatTtl().dividedBy(2);
         for (int i = 0; i < lanes.size(); i++) {
             // Each queue's jobs are timer jobs of their own: one queue's Redis failure does not hold up another's.

@@ -2,6 +2,7 @@ package io.taskhost.worker;
 
 import io.taskhost.api.TaskClass;
 import io.taskhost.api.TaskOptions;
+import io.taskhost.api.TaskSchedule;
 import io.taskhost.api.TaskWorker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
 public final class PluginReader {
 
     private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
-    private static final Set<Class<?>> ANNOTATIONS = Set.of(TaskOptions.class, TaskClass.class);
+    private static final Set<Class<?>> ANNOTATIONS = Set.of(TaskOptions.class, TaskClass.class, TaskSchedule.class);
 
     /**
      * A plugin's manifest entries.
@@ -78,9 +79,22 @@ public final class PluginReader {
     /**
      * An operation and its {@code @TaskOptions}, the method's over the class's; null where neither sets it.
      *
-     * @param maxHeap as {@code -Xmx} takes it
+     * @param maxHeap  as {@code -Xmx} takes it
+     * @param schedule its {@code @TaskSchedule}, as written; null if it has none
      */
-    public record Operation(String method, Duration timeout, Integer maxAttempts, String maxHeap) {
+    public record Operation(String method, Duration timeout, Integer maxAttempts, String maxHeap,
+                            ScheduleDeclaration schedule) {
+
+        public Operation(String method, Duration timeout, Integer maxAttempts, String maxHeap) {
+            this(method, timeout, maxAttempts, maxHeap, null);
+        }
+    }
+
+    /**
+     * A {@code @TaskSchedule} as its attributes were written, each at its default when not set: the host
+     * checks them, since only it knows cron and time zones.
+     */
+    public record ScheduleDeclaration(String cron, String zone, String every, String params, String catchUp) {
     }
 
     private final ClassLoader runtime;
@@ -258,8 +272,10 @@ public final class PluginReader {
                 }
                 var options = annotationsOf(method.getDeclaringClass()).onMethod(method.getName(),
                         ClassFileAnnotations.descriptor(method), TaskOptions.class);
-                Operation operation = orElse(limits(method.getName(), name + "." + method.getName(), options),
-                        classLimits);
+                var scheduled = annotationsOf(method.getDeclaringClass()).onMethod(method.getName(),
+                        ClassFileAnnotations.descriptor(method), TaskSchedule.class);
+                Operation operation = withSchedule(orElse(limits(method.getName(), name + "." + method.getName(),
+                        options), classLimits), scheduled);
                 if (operations.putIfAbsent(worker, operation) != null) {
                     overloaded.add(worker);
                 }
@@ -321,6 +337,21 @@ public final class PluginReader {
             }
             maxHeap = maxHeap == null || maxHeap.isBlank() ? null : maxHeap.trim();
             return new Operation(method, timeout, maxAttempts, maxHeap);
+        }
+
+        private static Operation withSchedule(Operation operation, ClassFileAnnotations.Values scheduled) {
+            if (scheduled == null) {
+                return operation;
+            }
+            return new Operation(operation.method(), operation.timeout(), operation.maxAttempts(), operation.maxHeap(),
+                    new ScheduleDeclaration(orDefault(scheduled.string("cron"), ""),
+                            orDefault(scheduled.string("zone"), "UTC"), orDefault(scheduled.string("every"), ""),
+                            orDefault(scheduled.string("params"), "{}"), orDefault(scheduled.string("catchUp"), "once")));
+        }
+
+        /** A class file holds only the attributes that were set, not the annotation's defaults. */
+        private static String orDefault(String value, String otherwise) {
+            return value == null ? otherwise : value;
         }
 
         private static Operation orElse(Operation method, Operation type) {

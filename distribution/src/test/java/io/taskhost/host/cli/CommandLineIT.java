@@ -68,7 +68,12 @@ class CommandLineIT {
         plugins = TestHosts.pluginsDirWith(temp, "fixtures.jar");
         hostLog = temp.resolve("host.log");
         probe = new QueueProbe(TestRedis.shared(), queue);
-        ProcessBuilder run = taskhost("run", "--redis", TestRedis.shared().url(), "--queue", queue, "--plugins-dir",
+        // A schedule whose next run is months away: listed by `taskhost schedules`, enqueuing nothing meanwhile.
+        Path config = Files.writeString(temp.resolve("taskhost.properties"), """
+                schedule.new-year.cron=0 0 1 1 *
+                schedule.new-year.payload={"worker":"noop","class":"Fixtures"}
+                """);
+        ProcessBuilder run = taskhost("run", "--config", config.toString(), "--redis", TestRedis.shared().url(), "--queue", queue, "--plugins-dir",
                 plugins.toString(), "--cache-dir", temp.resolve("cache").toString(), "--host-id", hostId,
                 "--workers", "1", "--warm-spares", "0", "--park-unknown-for", "0s", "--shutdown-grace", "30s");
         host = run.redirectErrorStream(true).redirectOutput(hostLog.toFile()).start();
@@ -159,6 +164,20 @@ class CommandLineIT {
         assertTrue(published.out().contains("active     fixtures.jar  fixtures "), published.both());
         assertEquals(0, inspected.code(), inspected.both());
         assertTrue(inspected.out().contains("active     fixtures.jar  fixtures "), inspected.both());
+    }
+
+    @Test
+    @Order(4)
+    void schedulesListsTheRecurringTasksOfTheRunningHost() {
+        Result listed = Eventually.value(Duration.ofSeconds(60), "the host to announce its schedule", () -> {
+            Result schedules = command("schedules");
+            return schedules.out().contains("new-year") ? schedules : null;
+        });
+
+        assertEquals(0, listed.code(), listed.both());
+        String nextYear = Integer.toString(java.time.Year.now(java.time.ZoneOffset.UTC).getValue() + 1);
+        assertEquals("new-year  from config file  cron 0 0 1 1 * UTC onto " + queue + ", catch-up once\n"
+                + "    last never  next " + nextYear + "-01-01T00:00:00Z\n", listed.out(), listed.both());
     }
 
     @Test

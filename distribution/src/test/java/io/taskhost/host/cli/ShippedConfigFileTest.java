@@ -93,7 +93,8 @@ class ShippedConfigFileTest {
         Set<String> unknown = new TreeSet<>();
         for (String key : settings().keySet()) {
             if (!known.contains(key) && !key.matches("plugin\\.[^.]+\\.(task-timeout|max-attempts|worker-max-heap|worker-jvm-options"
-                    + "|warm-spares|tasks-per-worker|network)")) {
+                    + "|warm-spares|tasks-per-worker|network)")
+                    && !key.matches("schedule\\.[^.]+\\.(every|cron|zone|payload|queue|catch-up)")) {
                 unknown.add(key);
             }
         }
@@ -110,6 +111,17 @@ class ShippedConfigFileTest {
         }
         assertEquals(Set.of("task-timeout", "max-attempts", "worker-max-heap", "worker-jvm-options", "warm-spares",
                 "tasks-per-worker", "network"), perPlugin);
+    }
+
+    @Test
+    void theShippedConfigFileShowsEachScheduleSetting() throws IOException {
+        Set<String> schedule = new TreeSet<>();
+        for (String key : settings().keySet()) {
+            if (key.startsWith("schedule.")) {
+                schedule.add(key.substring(key.lastIndexOf('.') + 1));
+            }
+        }
+        assertEquals(new TreeSet<>(io.taskhost.host.schedules.Schedule.SETTINGS), schedule);
     }
 
     @Test

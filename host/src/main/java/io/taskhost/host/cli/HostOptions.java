@@ -6,10 +6,12 @@ import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.plugins.TrustSettings;
 import io.taskhost.host.queue.RedisSecurity;
+import io.taskhost.host.schedules.Schedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -225,7 +227,16 @@ public final class HostOptions {
      * @param pluginLimits the host's per-plugin overrides, from the config file's {@code plugin.<id>.*} keys
      */
     HostSettings toSettings(Map<String, RunLimits> pluginLimits) {
-        return applyTo(HostSettings.builder(), option -> true).pluginLimits(pluginLimits).build();
+        return toSettings(pluginLimits, List.of());
+    }
+
+    /**
+     * {@link #toSettings(Map)}, with the config file's recurring tasks.
+     *
+     * @param schedules from the config file's {@code schedule.<name>.*} keys
+     */
+    HostSettings toSettings(Map<String, RunLimits> pluginLimits, List<Schedule> schedules) {
+        return applyTo(HostSettings.builder(), option -> true).pluginLimits(pluginLimits).schedules(schedules).build();
     }
 
     /**

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "taskhost", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the tasks of a Redis list, each in a fresh JVM, from hot-loaded PF4J plugin jars.",
         subcommands = {RunCommand.class, StatusCommand.class, EnqueueCommand.class, PauseCommands.Pause.class,
-                PauseCommands.Resume.class, PluginsCommand.class, FailedCommand.class, DelayedCommand.class})
+                PauseCommands.Resume.class, PluginsCommand.class, FailedCommand.class, DelayedCommand.class,
+                SchedulesCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

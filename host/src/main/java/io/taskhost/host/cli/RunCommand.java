@@ -33,7 +33,8 @@ final class RunCommand implements Callable<Integer> {
         HostSettings settings;
         try {
             var defaults = spec.defaultValueProvider();
-            settings = options.toSettings(defaults instanceof SettingsDefaults file ? file.pluginLimits() : Map.of());
+            settings = defaults instanceof SettingsDefaults file ? options.toSettings(file.pluginLimits(), file.schedules())
+                    : options.toSettings(Map.of());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
         }

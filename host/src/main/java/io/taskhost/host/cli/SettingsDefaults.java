@@ -1,17 +1,21 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.limits.RunLimits;
+import io.taskhost.host.schedules.Schedule;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -77,6 +81,30 @@ final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
         Map<String, RunLimits> limits = new TreeMap<>();
         byPlugin.forEach((id, settings) -> limits.put(id, RunLimits.fromSettings(PLUGIN_PREFIX + id, settings)));
         return limits;
+    }
+
+    /**
+     * The config file's recurring tasks, from its {@code schedule.<name>.<setting>} keys, each checked.
+     *
+     * @throws IllegalArgumentException naming the bad key
+     */
+    List<Schedule> schedules() {
+        Map<String, Map<String, String>> byName = new TreeMap<>();
+        for (String key : file.stringPropertyNames()) {
+            if (!key.startsWith(Schedule.PREFIX)) {
+                continue;
+            }
+            int dot = key.lastIndexOf('.');
+            if (dot <= Schedule.PREFIX.length()) {
+                throw new IllegalArgumentException(key + ": expected schedule.<name>.<setting>, a setting of "
+                        + new TreeSet<>(Schedule.SETTINGS));
+            }
+            byName.computeIfAbsent(key.substring(Schedule.PREFIX.length(), dot), name -> new TreeMap<>())
+                    .put(key.substring(dot + 1), file.getProperty(key));
+        }
+        List<Schedule> schedules = new ArrayList<>();
+        byName.forEach((name, settings) -> schedules.add(Schedule.configured(name, settings)));
+        return schedules;
     }
 
     @Override

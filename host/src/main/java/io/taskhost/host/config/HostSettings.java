@@ -9,6 +9,7 @@ import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
 import io.taskhost.host.queue.ReplicaWait;
 import io.taskhost.host.sandbox.SandboxMode;
+import io.taskhost.host.schedules.Schedule;
 import io.taskhost.worker.DurationText;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ import java.util.regex.Pattern;
  * @param workerMemoryHeadroom what a sandboxed worker may use beyond its heap, as {@code -Xmx} sizes read
  * @param redisWaitReplicas replicas that must acknowledge a task's fetch and outcome record; 0 waits for none
  * @param redisWaitTimeout how long the host waits for them after each such write
+ * @param schedules    the config file's recurring tasks, each already checked; names are unique
  */
 public record HostSettings(
         String redisUrl,
@@ -84,7 +86,8 @@ public record HostSettings(
         int httpPort,
         String httpBind,
         int redisWaitReplicas,
-        Duration redisWaitTimeout) {
+        Duration redisWaitTimeout,
+        List<Schedule> schedules) {
 
     /**
      * The host's first queue: its only one unless {@code queue} lists several, and the highest in
@@ -135,6 +138,16 @@ public record HostSettings(
         require(positive(sparesKeptFor), "warm-spares-kept-for must be positive");
         workerJvmOptions = List.copyOf(workerJvmOptions);
         pluginLimits = Map.copyOf(pluginLimits);
+        schedules = List.copyOf(schedules);
+        require(schedules.stream().map(Schedule::name).distinct().count() == schedules.size(),
+                "schedule names must be unique");
+        for (Schedule schedule : schedules) {
+            int bytes = schedule.payload().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + Schedule.MARK_BYTES;
+            require(bytes <= maxPayloadBytes, Schedule.PREFIX + schedule.name() + ".payload: with the run's "
+                    + "_schedule field it has about " + bytes + " bytes, above max-payload-bytes " + maxPayloadBytes
+                    + ", so every run would be dead-lettered unread");
+        }
     }
 
     /**
@@ -249,6 +262,7 @@ public record HostSettings(
         private String httpBind = Defaults.HTTP_BIND;
         private int redisWaitReplicas = Integer.parseInt(Defaults.REDIS_WAIT_REPLICAS);
         private Duration redisWaitTimeout = DurationText.parse(Defaults.REDIS_WAIT_TIMEOUT);
+        private List<Schedule> schedules = List.of();
 
         private Builder() {
         }
@@ -270,7 +284,7 @@ public record HostSettings(
                     taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
                     outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
                     maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, rescanInterval,
-                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout);
+                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout, schedules);
         }
 
         public Builder redisUrl(String redisUrl) {
@@ -465,6 +479,12 @@ public record HostSettings(
 
         public Builder redisWaitTimeout(Duration redisWaitTimeout) {
             this.redisWaitTimeout = redisWaitTimeout;
+            return this;
+        }
+
+        /** @param schedules the config file's recurring tasks */
+        public Builder schedules(List<Schedule> schedules) {
+            this.schedules = schedules;
             return this;
         }
     }

@@ -29,7 +29,17 @@ public record CatalogSnapshot(String host, long takenAt, String directory, List<
                             String serving, List<ClassStatus> classes) {
     }
 
-    /** A TaskWorker class, the names it answers to, and its operations. */
-    public record ClassStatus(String javaClass, List<String> names, List<String> operations) {
+    /**
+     * A TaskWorker class, the names it answers to, and its operations.
+     *
+     * @param schedules its operations that declare a {@code @TaskSchedule}, each as {@code operation: cron ...} or
+     *                  {@code operation: every ...}
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record ClassStatus(String javaClass, List<String> names, List<String> operations, List<String> schedules) {
+
+        public ClassStatus(String javaClass, List<String> names, List<String> operations) {
+            this(javaClass, names, operations, List.of());
+        }
     }
 }

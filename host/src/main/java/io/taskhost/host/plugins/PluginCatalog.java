@@ -256,7 +256,19 @@ public final class PluginCatalog {
 
     private static List<CatalogSnapshot.ClassStatus> classes(PluginJar jar) {
         return jar.workers().stream().map(worker -> new CatalogSnapshot.ClassStatus(worker.javaClass(), worker.names(),
-                List.copyOf(worker.operations().keySet()))).toList();
+                List.copyOf(worker.operations().keySet()), schedules(worker))).toList();
+    }
+
+    private static List<String> schedules(WorkerClass worker) {
+        List<String> schedules = new ArrayList<>();
+        worker.operations().forEach((name, operation) -> {
+            var schedule = operation.schedule();
+            if (schedule != null) {
+                schedules.add(name + ": " + (schedule.cron().isBlank() ? "every " + schedule.every()
+                        : "cron " + schedule.cron() + " " + schedule.zone()));
+            }
+        });
+        return schedules;
     }
 
     private static long changedMillis(Path file) throws IOException {

@@ -57,7 +57,7 @@ final class PluginInspector {
             SortedMap<String, WorkerClass.Operation> operations = new TreeMap<>();
             worker.operations().forEach((name, operation) -> operations.put(name, new WorkerClass.Operation(
                     operation.method(), new RunLimits(operation.timeout(), operation.maxAttempts(),
-                    operation.maxHeap()))));
+                    operation.maxHeap()), operation.schedule())));
             workers.add(new WorkerClass(worker.javaClass(), worker.names(), operations));
         }
         return new PluginJar(descriptor.id(), descriptor.version(), jar.sha256(), source, jar.path(),

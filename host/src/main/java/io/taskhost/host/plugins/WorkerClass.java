@@ -1,6 +1,7 @@
 package io.taskhost.host.plugins;
 
 import io.taskhost.host.limits.RunLimits;
+import io.taskhost.worker.PluginReader.ScheduleDeclaration;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -13,8 +14,13 @@ import java.util.SortedMap;
 public record WorkerClass(String javaClass, List<String> names, SortedMap<String, Operation> operations) {
 
     /**
-     * @param limits what the plugin's {@code @TaskOptions} say, method over class; unset fields are null
+     * @param limits   what the plugin's {@code @TaskOptions} say, method over class; unset fields are null
+     * @param schedule the method's {@code @TaskSchedule} as written, unchecked; null if it has none
      */
-    public record Operation(String method, RunLimits limits) {
+    public record Operation(String method, RunLimits limits, ScheduleDeclaration schedule) {
+
+        public Operation(String method, RunLimits limits) {
+            this(method, limits, null);
+        }
     }
 }

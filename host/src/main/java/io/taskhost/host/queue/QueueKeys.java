@@ -107,4 +107,19 @@ public record QueueKeys(String queue) {
     public String recoveryLock(String hostId) {
         return tagged("recovering:" + hostId);
     }
+
+    /**
+     * Where schedule {@code name}, which enqueues onto this queue, stands: a hash of {@code last} (the latest
+     * occurrence dealt with, enqueued or skipped, epoch millis), {@code lastRun} (the latest enqueued),
+     * {@code enqueuedAt} (epoch millis) and {@code by} (host id). Compared and set in the script that pushes each
+     * occurrence, so that one occurrence is enqueued once whatever the hosts.
+     */
+    public String schedule(String name) {
+        return tagged("schedule:" + name);
+    }
+
+    /** Schedule name to what the hosts of this queue run of it (JSON): a hash, for {@code taskhost schedules}. */
+    public String schedules() {
+        return tagged("schedules");
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskhost.host.limits.RunLimits;
+import io.taskhost.host.schedules.Schedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,8 @@ class ConfigurationDocTest {
     private static final Pattern OPTION_ROW = Pattern.compile("^\\| `(--[a-z][a-z0-9-]*)[^|]*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|$");
     /** A row of the per-plugin table: {@code | `plugin.<id>.setting` | `example` | meaning |}. */
     private static final Pattern PLUGIN_ROW = Pattern.compile("^\\| `plugin\\.<id>\\.([a-z-]+)` \\| `([^`]*)` \\|([^|]*)\\|$");
+
+    private static final Pattern SCHEDULE_ROW = Pattern.compile("^\\| `schedule\\.<name>\\.([a-z-]+)` \\| `([^`]*)` \\|([^|]*)\\|$");
 
     private record Row(String environment, String defaultValue, String meaning) {
     }
@@ -140,5 +143,27 @@ class ConfigurationDocTest {
         }
         assertEquals(Set.of("task-timeout", "max-attempts", "worker-max-heap", "worker-jvm-options", "warm-spares",
                 "tasks-per-worker", "network"), documented, "per-plugin settings in " + DOC);
+    }
+
+    @Test
+    void eachScheduleSettingInTheDocIsReadByTheHostAndNoneIsMissing() throws IOException {
+        Set<String> documented = new TreeSet<>();
+        for (String line : lines()) {
+            Matcher row = SCHEDULE_ROW.matcher(line);
+            if (!row.matches()) {
+                continue;
+            }
+            String setting = row.group(1);
+            documented.add(setting);
+            var file = new Properties();
+            file.setProperty("schedule.digest.payload", "{\"worker\":\"send_digest\"}");
+            file.setProperty("schedule.digest." + (setting.equals("every") ? "every" : "cron"), setting.equals("every")
+                    ? row.group(2) : "0 7 * * *");
+            file.setProperty("schedule.digest." + setting, row.group(2));
+            List<Schedule> schedules = assertDoesNotThrow(() -> new SettingsDefaults(Map.of(), file).schedules(),
+                    "schedule.<name>." + setting + " = " + row.group(2) + " in " + DOC);
+            assertEquals(1, schedules.size(), "schedule.<name>." + setting + " in " + DOC);
+        }
+        assertEquals(new TreeSet<>(Schedule.SETTINGS), documented, "schedule settings in " + DOC);
     }
 }

@@ -62,7 +62,7 @@ class HelpTextTest {
                 assertTrue(help.contains(form), command.getCommandName() + " --redis: " + help);
             }
         }
-        assertEquals(13, withRedis,
-                "run, status, enqueue, pause, resume, plugins, failed's list, show, retry, purge, delayed's list, cancel, now");
+        assertEquals(14, withRedis, "run, status, enqueue, pause, resume, plugins, schedules, failed's list, show,"
+                + " retry, purge, delayed's list, cancel, now");
     }
 }

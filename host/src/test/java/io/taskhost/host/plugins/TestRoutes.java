@@ -1,6 +1,7 @@
 package io.taskhost.host.plugins;
 
 import io.taskhost.host.limits.RunLimits;
+import io.taskhost.worker.PluginReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,5 +25,21 @@ public final class TestRoutes {
                     List.of(new WorkerClass("test." + taskClass, List.of(taskClass), operations))));
         }
         return RoutingTable.of(jars, conflict -> { });
+    }
+
+    /**
+     * A table with plugin {@code id} at {@code version}, whose class {@code taskClass} has one operation per
+     * declaration, {@code op0}, {@code op1} and so on, each with that {@code @TaskSchedule}.
+     */
+    public static RoutingTable scheduled(String id, String version, String taskClass,
+                                         PluginReader.ScheduleDeclaration... declarations) {
+        var operations = new TreeMap<String, WorkerClass.Operation>();
+        for (int i = 0; i < declarations.length; i++) {
+            operations.put("op" + i, new WorkerClass.Operation("_task_op" + i, RunLimits.NONE, declarations[i]));
+        }
+        var jar = new PluginJar(id, version, "sha-" + id + version, Path.of(id + ".jar"),
+                Path.of("/cache/" + id + version + ".jar"),
+                List.of(new WorkerClass("test." + taskClass, List.of(taskClass), operations)));
+        return RoutingTable.of(List.of(jar), conflict -> { });
     }
 }
