@@ -1,11 +1,13 @@
 package io.taskhost.host.cli;
 
 import io.taskhost.host.config.Defaults;
+import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.QueueSelection;
 import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.queue.RedisScheme;
 import io.taskhost.host.queue.RedisSecurity;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Which Redis and which queue a command works on, as options; each can also come from the
@@ -106,6 +109,20 @@ final class ConnectionOptions {
     }
 
     /** The Redis URL with its password hidden, to name it in messages. */
+    /** The exit code of a command whose Redis was unreachable or failing. */
+    static final int REDIS_FAILED = 3;
+
+    /**
+     * Tells the user that Redis failed, and why, on {@code err}, with the URL's password masked and
+     * control characters escaped.
+     *
+     * @return {@value #REDIS_FAILED}, the exit code to return
+     */
+    int redisFailed(JedisException e, PrintWriter err) {
+        err.println(ControlCharacters.escape("Redis at " + maskedRedis() + " failed: " + RedisConnector.describe(e)));
+        return REDIS_FAILED;
+    }
+
     String maskedRedis() {
         return RedisConnector.masked(redis);
     }

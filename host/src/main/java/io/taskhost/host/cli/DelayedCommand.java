@@ -7,22 +7,18 @@ import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.delayed.DelayedTasks.DelayedTask;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
-import io.taskhost.host.queue.RedisConnector;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost delayed}: list, cancel, and run now the tasks producers delayed. */
 @Command(name = "delayed", mixinStandardHelpOptions = true,
@@ -37,7 +33,7 @@ final class DelayedCommand implements Runnable {
 
     static final int OK = 0;
     static final int NOT_FOUND = 1;
-    static final int REDIS_FAILED = 3;
+    static final int REDIS_FAILED = ConnectionOptions.REDIS_FAILED;
 
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
     static final String EXIT_CODES = "  0  done%n"
@@ -56,33 +52,13 @@ final class DelayedCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "name a subcommand: list, cancel or now");
     }
 
-    /** Connects, runs, and turns a Redis failure into a message and exit code 3. */
-    abstract static class DelayedTaskCommand implements Callable<Integer> {
-
-        @Mixin
-        ConnectionOptions connection;
-
-        @Spec
-        CommandSpec spec;
+    /** A subcommand on the delayed tasks. */
+    abstract static class DelayedTaskCommand extends QueueSubcommand<DelayedTasks> {
 
         @Override
-        public final Integer call() {
-            checkUsage();
-            QueueKeys keys = connection.keys();
-            PrintWriter err = spec.commandLine().getErr();
-            try (UnifiedJedis redis = connection.connect()) {
-                return run(new DelayedTasks(redis, keys), keys, spec.commandLine().getOut(), err);
-            } catch (JedisException e) {
-                err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + RedisConnector.describe(e)));
-                return REDIS_FAILED;
-            }
+        DelayedTasks open(UnifiedJedis redis, QueueKeys keys) {
+            return new DelayedTasks(redis, keys);
         }
-
-        void checkUsage() {
-        }
-
-        abstract int run(DelayedTasks delayed, QueueKeys keys, PrintWriter out, PrintWriter err);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

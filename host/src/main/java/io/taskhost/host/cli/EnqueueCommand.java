@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.logging.ControlCharacters;
-import io.taskhost.host.queue.RedisConnector;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -94,9 +93,7 @@ final class EnqueueCommand implements Callable<Integer> {
                     connection.keys().queue(), depth, payload)));
             return 0;
         } catch (JedisException e) {
-            spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + RedisConnector.describe(e)));
-            return 3;
+            return connection.redisFailed(e, spec.commandLine().getErr());
         }
     }
 

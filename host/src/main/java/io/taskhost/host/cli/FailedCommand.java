@@ -5,20 +5,16 @@ import io.taskhost.host.failures.DeadLetters;
 import io.taskhost.host.failures.UnreadableDeadLetterException;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
-import io.taskhost.host.queue.RedisConnector;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code taskhost failed}: list, show, retry and purge the dead letters of a queue. */
 @Command(name = "failed", mixinStandardHelpOptions = true,
@@ -30,7 +26,7 @@ final class FailedCommand implements Runnable {
 
     static final int OK = 0;
     static final int NOT_FOUND = 1;
-    static final int REDIS_FAILED = 3;
+    static final int REDIS_FAILED = ConnectionOptions.REDIS_FAILED;
 
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
     static final String EXIT_CODES = "  0  done%n"
@@ -46,47 +42,17 @@ final class FailedCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "name a subcommand: list, show, retry or purge");
     }
 
-    /** Connects, runs, and turns a Redis failure into a message and exit code 3. */
-    abstract static class DeadLetterCommand implements Callable<Integer> {
-
-        @Mixin
-        ConnectionOptions connection;
-
-        @Spec
-        CommandSpec spec;
+    /** A subcommand on the dead letters; a record in Redis that is not JSON is exit code 3 too. */
+    abstract static class DeadLetterCommand extends QueueSubcommand<DeadLetters> {
 
         @Override
-        public final Integer call() {
-            checkUsage();
-            QueueKeys keys = connection.keys();
-            PrintWriter err = spec.commandLine().getErr();
-            try (UnifiedJedis redis = connection.connect()) {
-                return run(new DeadLetters(redis, keys), keys, spec.commandLine().getOut(), err);
-            } catch (JedisException e) {
-                err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + RedisConnector.describe(e)));
-                return REDIS_FAILED;
-            } catch (UnreadableDeadLetterException e) {
-                err.println(ControlCharacters.escape(e.getMessage()));
-                return REDIS_FAILED;
-            }
+        DeadLetters open(UnifiedJedis redis, QueueKeys keys) {
+            return new DeadLetters(redis, keys);
         }
 
-        void checkUsage() {
-        }
-
-        abstract int run(DeadLetters deadLetters, QueueKeys keys, PrintWriter out, PrintWriter err);
-
-        /**
-         * Whether the option was typed on this command line. A flag that deletes or re-runs in bulk
-         * must be, not come from an environment variable or the config file.
-         */
-        boolean typed(String option) {
-            return spec.commandLine().getParseResult().hasMatchedOption(option);
-        }
-
-        ParameterException usage(String message) {
-            return new ParameterException(spec.commandLine(), message);
+        @Override
+        String unreadableData(RuntimeException e) {
+            return e instanceof UnreadableDeadLetterException ? e.getMessage() : null;
         }
     }
 

@@ -3,7 +3,6 @@ package io.taskhost.host.cli;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
-import io.taskhost.host.queue.RedisConnector;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,9 +41,7 @@ final class PauseCommands {
                             done(), host == null ? "every host" : "host " + host, queue.queue())));
                 }
             } catch (JedisException e) {
-                spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                        + " failed: " + RedisConnector.describe(e)));
-                return 3;
+                return connection.redisFailed(e, spec.commandLine().getErr());
             }
             return 0;
         }

@@ -6,7 +6,6 @@ import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.plugins.JarVetting;
 import io.taskhost.host.plugins.PluginCatalog;
 import io.taskhost.host.queue.QueueKeys;
-import io.taskhost.host.queue.RedisConnector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,9 +64,7 @@ final class PluginsCommand implements Callable<Integer> {
             try (UnifiedJedis redis = connection.connect()) {
                 snapshots = published(redis, connection.keys());
             } catch (JedisException e) {
-                err.println(ControlCharacters.escape("Redis at " + connection.maskedRedis() + " failed: "
-                        + RedisConnector.describe(e)));
-                return 3;
+                return connection.redisFailed(e, err);
             }
             if (snapshots.isEmpty()) {
                 err.println("no host on queue " + connection.keys().queue() + " has published its plugins;"

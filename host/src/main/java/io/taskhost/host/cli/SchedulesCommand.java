@@ -2,7 +2,6 @@ package io.taskhost.host.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.logging.ControlCharacters;
-import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.schedules.ScheduleStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -41,9 +40,7 @@ final class SchedulesCommand implements Callable<Integer> {
         try (UnifiedJedis redis = connection.connect()) {
             schedules = ScheduleStatus.read(redis, connection.keys(), Instant.now());
         } catch (JedisException e) {
-            spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + RedisConnector.describe(e)));
-            return 3;
+            return connection.redisFailed(e, spec.commandLine().getErr());
         }
         if (json) {
             out.println(PrintableJson.of(MAPPER, schedules));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.logging.ControlCharacters;
 import io.taskhost.host.queue.QueueKeys;
-import io.taskhost.host.queue.RedisConnector;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.PrintWriter;
@@ -47,9 +46,7 @@ final class StatusCommand implements Callable<Integer> {
                 statuses.add(new StatusReader(redis, queue, MAPPER).read());
             }
         } catch (JedisException e) {
-            spec.commandLine().getErr().println(ControlCharacters.escape("Redis at " + connection.maskedRedis()
-                    + " failed: " + RedisConnector.describe(e)));
-            return 3;
+            return connection.redisFailed(e, spec.commandLine().getErr());
         }
         if (json) {
             // One queue prints its object as it always did; several print an array of them, in --queue's order.
