@@ -204,7 +204,7 @@ public final class Host implements AutoCloseable {
             snapshots.publish();
         });
         HttpEndpoint http = metrics == null ? null : parts.add(HttpEndpoint.start(settings.httpBind(),
-                settings.httpPort(), metrics, new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, launcher,
+                settings.httpPort(), settings.httpToken(), settings.httpReadOnly(), metrics, new ObservedHost(settings.hostId(), keys, redis, catalog, tasks, launcher,
                         classData, startedAt), mapper, Clock.systemUTC()));
         var watcher = parts.add(new PluginsDirectoryWatcher(catalog, settings.rescanInterval()));
         watcher.start();
