@@ -178,12 +178,14 @@ public final class HostOptions {
     Duration rescanInterval;
 
     @Option(names = "--http-port", paramLabel = "N", defaultValue = Defaults.HTTP_PORT,
-            description = "Serve /health, /metrics (Prometheus) and /status over HTTP on this port; 0 turns it off."
+            description = "Serve the dashboard (/), its API (/api/), /health, /metrics (Prometheus) and /status over"
+                    + " HTTP on this port; 0 turns it off."
                     + " Default: ${DEFAULT-VALUE}")
     int httpPort;
 
     @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = Defaults.HTTP_BIND,
-            description = "Address the HTTP endpoint listens on. Default: ${DEFAULT-VALUE}")
+            description = "Address the HTTP endpoint listens on; any but a loopback address needs --http-token."
+                    + " Default: ${DEFAULT-VALUE}")
     String httpBind;
 
     @Option(names = "--http-token", paramLabel = "SECRET",

@@ -83,7 +83,8 @@ final class Access extends Filter {
             }
             return;
         }
-        if ("POST".equals(method)) {
+        // /health, /metrics and /status take only GET and HEAD; Routes answers anything else 405.
+        if ("POST".equals(method) && !Routes.PATHS.contains(path)) {
             if (readOnly && !"/login".equals(path)) {
                 refuse(exchange, 403, "this host's dashboard is read-only (--http-read-only)\n");
                 return;
