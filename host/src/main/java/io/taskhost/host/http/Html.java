@@ -1,5 +1,8 @@
 package io.taskhost.host.http;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * The dashboard's one escaping helper: every text that reaches a page, from a payload, a plugin,
  * Redis or a request, passes through {@link #text}, so that {@code <script>} in a payload shows as
@@ -40,6 +43,6 @@ final class Html {
 
     /** {@code value} as one component of a URL's query, escaped for an attribute too. */
     static String query(String value) {
-        return text(java.net.URLEncoder.encode(value == null ? "" : value, java.nio.charset.StandardCharsets.UTF_8));
+        return text(URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8));
     }
 }

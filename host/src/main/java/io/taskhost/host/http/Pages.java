@@ -258,10 +258,14 @@ final class Pages {
                 html.append("<tr class=\"host\" data-host=\"").append(text(host.id())).append("\"><td>")
                         .append(text(host.id())).append(host.id().equals(hostId) ? " <span class=\"muted\">(this"
                                 + " one)</span>" : "").append("</td><td class=\"").append(host.alive() ? "good\">yes"
-                                : "bad\">no").append("</td><td class=\"paused\">").append(host.paused() ? "paused" : "no")
+                                : "bad\">no").append("</td><td class=\"paused\">").append(!host.paused() ? "no"
+                                : status.paused() ? "paused (every host)" : "paused")
                         .append("</td><td class=\"n\">").append(host.inFlight()).append("</td><td>")
                         .append(text(String.join(", ", host.plugins()))).append("</td>");
-                if (!access.readOnly()) {
+                if (status.paused() && !access.readOnly()) {
+                    // Resuming one host does not lift the pause of every host: Resume all does.
+                    html.append("<td></td>");
+                } else if (!access.readOnly()) {
                     String hidden = hidden("queue", status.queue()) + hidden("host", host.id()) + hidden("back", "/hosts");
                     html.append("<td>").append(host.paused()
                             ? button("/hosts/resume", hidden, "Resume", "resume", false)
