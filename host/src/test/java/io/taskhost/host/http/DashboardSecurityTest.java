@@ -164,6 +164,26 @@ class DashboardSecurityTest {
         DeadLetterFixtures.clear(openQueue.redis(), openQueue.keys());
     }
 
+    @Test
+    void aFormGoesBackOnlyToAPathOfThisSite() {
+        var http = client(open);
+        for (String back : List.of("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x")) {
+            DashboardClient.Reply reply = http.post("/hosts/resume", http.withCsrf(Map.of("back", back)));
+            assertEquals(303, reply.status(), back);
+            assertEquals("/", reply.header("Location"), back);
+        }
+        assertEquals("/hosts", http.post("/hosts/resume", http.withCsrf(Map.of("back", "/hosts"))).header("Location"));
+    }
+
+    @Test
+    void anOversizedFormIsRefusedUnread() {
+        var http = client(open);
+        DashboardClient.Reply reply = http.post("/api/hosts/pause", Map.of("padding", "x".repeat(100_000)),
+                "X-CSRF-Token", http.csrf());
+        assertEquals(413, reply.status());
+        assertFalse(openQueue.redis().exists(openQueue.keys().paused()));
+    }
+
     private static DashboardClient client(Host host) {
         return new DashboardClient(host.httpAddress().orElseThrow());
     }
