@@ -125,13 +125,8 @@ final class Dashboard implements HttpHandler {
             }
             case "/hosts" -> Reply.html(200, pages.hosts(queues.stream().map(data::status).toList()));
             case "/plugins" -> Reply.html(200, pages.plugins(queue(params).queue(), data.plugins(queue(params))));
-            case "/api/overview" -> json(200, Map.of("host", hostId, "queues", queues.stream().map(data::overview)
-                    .map(overview -> Map.of("queue", overview.status().queue(), "waiting", overview.status().waiting(),
-                            "inFlight", overview.inFlight(), "retrying", overview.status().retrying(),
-                            "parked", overview.status().parked(), "dead", overview.status().dead(),
-                            "paused", overview.status().paused(), "counters", overview.status().counters(),
-                            "minutes", overview.minutes()))
-                    .toList()));
+            case "/api/overview" -> json(200, ordered("host", hostId, "queues", queues.stream().map(data::overview)
+                    .map(DashboardData.QueueSummary::of).toList()));
             case "/api/dead" -> json(200, deadPage(params));
             case "/api/dead/letter" -> {
                 QueueKeys keys = queue(params);
@@ -139,12 +134,12 @@ final class Dashboard implements HttpHandler {
                 yield data.deadLetter(keys, id).map(letter -> json(200, letter)).orElseGet(() -> json(404,
                         Map.of("error", "no dead letter " + id + " in " + keys.deadRecords())));
             }
-            case "/api/hosts" -> json(200, Map.of("queues", queues.stream().map(data::status).toList()));
-            case "/api/in-flight" -> json(200, Map.of("queue", queue(params).queue(), "tasks",
+            case "/api/hosts" -> json(200, ordered("queues", queues.stream().map(data::status).toList()));
+            case "/api/in-flight" -> json(200, ordered("queue", queue(params).queue(), "tasks",
                     data.inFlight(queue(params))));
-            case "/api/plugins" -> json(200, Map.of("queue", queue(params).queue(), "hosts",
+            case "/api/plugins" -> json(200, ordered("queue", queue(params).queue(), "hosts",
                     data.plugins(queue(params))));
-            case "/api/session" -> json(200, Map.of("host", hostId, "csrfToken", access.csrfToken(),
+            case "/api/session" -> json(200, ordered("host", hostId, "csrfToken", access.csrfToken(),
                     "readOnly", access.readOnly()));
             default -> path.startsWith("/api/") ? json(404, Map.of("error", "no such endpoint: " + path))
                     : Reply.html(404, pages.message("Not found", "No page " + path + "."));
@@ -244,6 +239,15 @@ final class Dashboard implements HttpHandler {
             return "/";
         }
         return back;
+    }
+
+    /** A JSON object whose fields keep the order given: name, value, name, value... */
+    private static Map<String, Object> ordered(Object... namesAndValues) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return object;
     }
 
     private Reply json(int status, Object body) {

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -46,6 +47,17 @@ final class DashboardData {
     }
 
     record Overview(QueueStatus status, long inFlight, List<Minute> minutes) {
+    }
+
+    /** One queue as {@code /api/overview} shows it. */
+    record QueueSummary(String queue, long waiting, long inFlight, long retrying, long parked, long dead,
+                        boolean paused, Map<String, Long> counters, List<Minute> minutes) {
+
+        static QueueSummary of(Overview overview) {
+            QueueStatus status = overview.status();
+            return new QueueSummary(status.queue(), status.waiting(), overview.inFlight(), status.retrying(),
+                    status.parked(), status.dead(), status.paused(), status.counters(), overview.minutes());
+        }
     }
 
     /** A dead letter as a list shows it. */
