@@ -165,6 +165,9 @@ final class Dashboard implements HttpHandler {
                     .filter(deadLetters::delete).count());
             case "/hosts/pause", "/hosts/resume" -> {
                 Optional<String> host = Optional.ofNullable(params.get("host")).filter(text -> !text.isBlank());
+                if (host.isPresent() && !redis.hexists(keys.hosts(), host.get())) {
+                    throw new BadRequest(404, "no host " + host.get() + " is registered in " + keys.hosts());
+                }
                 var flags = new PauseFlags(redis, keys);
                 if (action.endsWith("pause")) {
                     flags.pause(host);

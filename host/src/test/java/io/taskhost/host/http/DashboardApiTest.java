@@ -257,6 +257,8 @@ class DashboardApiTest {
         assertEquals(404, http.get("/api/dead?queue=not-served").status());
         assertEquals(400, http.get("/api/dead?offset=abc").status());
         assertEquals(404, http.post("/api/nothing", http.withCsrf(Map.of())).status());
+        assertEquals(404, http.post("/api/hosts/pause", http.withCsrf(Map.of("host", "no-such-host"))).status());
+        assertFalse(queue.redis().exists(queue.keys().paused("no-such-host")), "no flag for a host that is not there");
     }
 
     private static long sum(JsonNode queueCounts, String field) {
