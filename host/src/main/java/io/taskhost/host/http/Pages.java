@@ -65,7 +65,9 @@ final class Pages {
             status.counters().forEach((name, value) -> html.append(text(name)).append(' ').append(value).append("; "));
             html.append("</p>");
             html.append("<h2>Tasks per minute, last ").append(DashboardData.CHART_MINUTES / 60)
-                    .append(" hours</h2>").append(chart(overview.minutes()));
+                    .append(" hours</h2>").append(chart(overview.minutes()))
+                    .append("<p class=\"muted\"><span class=\"good\">■</span> passed <span class=\"bad\">■</span>"
+                            + " failed, per minute, from every host of the queue</p>");
         }
         return page("Overview", "/", html.toString(), "");
     }
@@ -97,6 +99,7 @@ final class Pages {
                         .append("\" fill=\"#d93025\"><title>").append(text(label)).append("</title></rect>");
             }
         }
+        svg.append("<text x=\"2\" y=\"10\" font-size=\"10\">").append(max).append(" a minute</text>");
         svg.append("<text x=\"0\" y=\"").append(height + 12).append("\" font-size=\"10\">")
                 .append(minutes.isEmpty() ? "" : text(TIME.format(Instant.ofEpochSecond(minutes.get(0).epochMinute()
                         * 60)))).append("</text><text x=\"100%\" y=\"").append(height + 12)
