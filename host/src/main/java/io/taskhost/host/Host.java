@@ -227,8 +227,9 @@ public final class Host implements AutoCloseable {
             snapshots.forEach(SnapshotPublisher::publish);
         });
         HttpEndpoint http = metrics == null ? null : parts.add(HttpEndpoint.start(settings.httpBind(),
-                settings.httpPort(), metrics, new ObservedHost(settings.hostId(), queues, redis, catalog, tasks, launcher,
-                        classData, startedAt), mapper, Clock.systemUTC()));
+                settings.httpPort(), settings.httpToken(), settings.httpReadOnly(), metrics,
+                new ObservedHost(settings.hostId(), queues, redis, catalog, tasks, launcher, classData, startedAt),
+                mapper, Clock.systemUTC()));
         var watcher = parts.add(new PluginsDirectoryWatcher(catalog, settings.rescanInterval()));
         watcher.start();
 

@@ -180,13 +180,27 @@ public final class HostOptions {
     Duration rescanInterval;
 
     @Option(names = "--http-port", paramLabel = "N", defaultValue = Defaults.HTTP_PORT,
-            description = "Serve /health, /metrics (Prometheus) and /status over HTTP on this port; 0 turns it off."
+            description = "Serve the dashboard (/), its API (/api/), /health, /metrics (Prometheus) and /status over"
+                    + " HTTP on this port; 0 turns it off."
                     + " Default: ${DEFAULT-VALUE}")
     int httpPort;
 
     @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = Defaults.HTTP_BIND,
-            description = "Address the HTTP endpoint listens on. Default: ${DEFAULT-VALUE}")
+            description = "Address the HTTP endpoint listens on; any but a loopback address needs --http-token."
+                    + " Default: ${DEFAULT-VALUE}")
     String httpBind;
+
+    @Option(names = "--http-token", paramLabel = "SECRET",
+            description = "What every request to the HTTP endpoint but /health must present, as 'Authorization: Bearer"
+                    + " SECRET' or through the dashboard's login form; required when --http-bind is not a loopback"
+                    + " address. Prefer TASKHOST_HTTP_TOKEN or the config file, which other users cannot read with ps.")
+    String httpToken;
+
+    @Option(names = "--http-read-only", paramLabel = "BOOLEAN", arity = "0..1", defaultValue = Defaults.HTTP_READ_ONLY,
+            fallbackValue = "true",
+            description = "The dashboard shows but changes nothing: no buttons, and every POST is refused."
+                    + " Default: ${DEFAULT-VALUE}")
+    boolean httpReadOnly;
 
     @Option(names = "--redis-wait-replicas", paramLabel = "N", defaultValue = Defaults.REDIS_WAIT_REPLICAS,
             description = "After taking a task and after recording its outcome, wait (Redis WAIT) until N replicas"
@@ -284,6 +298,8 @@ public final class HostOptions {
         copy.option("--rescan-interval", rescanInterval, settings::rescanInterval);
         copy.option("--http-port", httpPort, settings::httpPort);
         copy.option("--http-bind", httpBind, bind -> settings.httpBind(bind.trim()));
+        copy.option("--http-token", httpToken, settings::httpToken);
+        copy.option("--http-read-only", httpReadOnly, settings::httpReadOnly);
         copy.option("--redis-wait-replicas", redisWaitReplicas, settings::redisWaitReplicas);
         copy.option("--redis-wait-timeout", redisWaitTimeout, settings::redisWaitTimeout);
         return settings;

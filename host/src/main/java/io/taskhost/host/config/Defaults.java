@@ -48,6 +48,7 @@ public final class Defaults {
     public static final String RESCAN_INTERVAL = "5s";
     public static final String HTTP_PORT = "0";
     public static final String HTTP_BIND = "127.0.0.1";
+    public static final String HTTP_READ_ONLY = "false";
     /** How long one blocking fetch waits for a task; not an option. */
     public static final String FETCH_TIMEOUT = "2s";
 

@@ -12,6 +12,8 @@ import io.taskhost.host.sandbox.SandboxMode;
 import io.taskhost.host.schedules.Schedule;
 import io.taskhost.worker.DurationText;
 import java.lang.reflect.RecordComponent;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +49,9 @@ import java.util.regex.Pattern;
  * @param redisWaitReplicas replicas that must acknowledge a task's fetch and outcome record; 0 waits for none
  * @param redisWaitTimeout how long the host waits for them after each such write
  * @param schedules    the config file's recurring tasks, each already checked; names are unique
+ * @param httpToken    what a request to the HTTP endpoint must present (bearer header or login cookie); null for
+ *                     none, allowed only while it listens on a loopback address
+ * @param httpReadOnly whether the dashboard hides its buttons and refuses every change
  */
 public record HostSettings(
         String redisUrl,
@@ -87,7 +92,9 @@ public record HostSettings(
         String httpBind,
         int redisWaitReplicas,
         Duration redisWaitTimeout,
-        List<Schedule> schedules) {
+        List<Schedule> schedules,
+        String httpToken,
+        boolean httpReadOnly) {
 
     /**
      * The host's first queue: its only one unless {@code queue} lists several, and the highest in
@@ -124,6 +131,12 @@ public record HostSettings(
                         + scratchDir + " is inside " + cacheDir);
         require(httpPort >= 0 && httpPort <= 65535, "http-port must be between 0 (off) and 65535, not " + httpPort);
         require(httpBind != null && !httpBind.isBlank(), "http-bind must be an address or host name");
+        require(httpToken == null || httpToken.length() >= 16,
+                "http-token must be at least 16 characters; make one with: openssl rand -hex 32");
+        require(httpPort == 0 || httpToken != null || loopback(httpBind),
+                "http-bind " + httpBind + " is not a loopback address, so the HTTP endpoint and its dashboard need a"
+                        + " token: set TASKHOST_HTTP_TOKEN (or --http-token, or http-token in the config file), for"
+                        + " example to the output of: openssl rand -hex 32; or keep --http-bind 127.0.0.1");
         RunLimits.heap(workerMaxHeap);
         require(workerSandbox != null, "worker-sandbox must be auto, required or off");
         require(workerMaxProcesses >= 32, "worker-max-processes must be at least 32 (a JVM alone has about 20 threads),"
@@ -178,7 +191,8 @@ public record HostSettings(
             throw new IllegalStateException("cannot read setting " + name, e);
         }
         String lower = name.toLowerCase(Locale.ROOT);
-        return value != null && (lower.contains("password") || lower.contains("secret")) ? "***" : value;
+        return value != null && (lower.contains("password") || lower.contains("secret") || lower.contains("token"))
+                ? "***" : value;
     }
 
     /** Settings at their {@link Defaults}, to change one by one before {@link Builder#build()}. */
@@ -204,6 +218,15 @@ public record HostSettings(
             return OptionalInt.empty();
         }
         return OptionalInt.of(matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1)));
+    }
+
+    /** Whether {@code bind} is a loopback address; a name that does not resolve is not (the endpoint says why). */
+    private static boolean loopback(String bind) {
+        try {
+            return InetAddress.getByName(bind.trim()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean positive(Duration duration) {
@@ -263,6 +286,8 @@ public record HostSettings(
         private int redisWaitReplicas = Integer.parseInt(Defaults.REDIS_WAIT_REPLICAS);
         private Duration redisWaitTimeout = DurationText.parse(Defaults.REDIS_WAIT_TIMEOUT);
         private List<Schedule> schedules = List.of();
+        private String httpToken;
+        private boolean httpReadOnly = Boolean.parseBoolean(Defaults.HTTP_READ_ONLY);
 
         private Builder() {
         }
@@ -284,7 +309,7 @@ public record HostSettings(
                     taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
                     outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
                     maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, rescanInterval,
-                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout, schedules);
+                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout, schedules, httpToken, httpReadOnly);
         }
 
         public Builder redisUrl(String redisUrl) {
@@ -474,6 +499,17 @@ public record HostSettings(
 
         public Builder redisWaitReplicas(int redisWaitReplicas) {
             this.redisWaitReplicas = redisWaitReplicas;
+            return this;
+        }
+
+        /** @param httpToken null or blank for none */
+        public Builder httpToken(String httpToken) {
+            this.httpToken = httpToken == null || httpToken.isBlank() ? null : httpToken.trim();
+            return this;
+        }
+
+        public Builder httpReadOnly(boolean httpReadOnly) {
+            this.httpReadOnly = httpReadOnly;
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -33,6 +34,12 @@ public final class DeadLetters {
             return payload
             """.getBytes(StandardCharsets.UTF_8);
 
+    /** Removes one dead letter, its id from the list and its record and payload; returns how many fields went. */
+    private static final byte[] DELETE = """
+            redis.call('LREM', KEYS[1], 1, ARGV[1])
+            return redis.call('HDEL', KEYS[2], ARGV[1]) + redis.call('HDEL', KEYS[3], ARGV[1])
+            """.getBytes(StandardCharsets.UTF_8);
+
     /** UNLINK, not DEL: a million dead letters are freed in the background, not while Redis serves no one. */
     private static final byte[] PURGE = """
             local count = redis.call('HLEN', KEYS[2])
@@ -42,6 +49,7 @@ public final class DeadLetters {
 
     /** Dead letters read by one command at most: no single read of a long list or of big payloads holds Redis up. */
     private static final int PAGE = 100;
+    private static final byte[] NO_PAYLOAD = new byte[0];
     private static final String NEWEST_FIRST = "1";
     private static final String OLDEST_FIRST = "-1";
 
@@ -79,6 +87,79 @@ public final class DeadLetters {
             }
         }
         return letters;
+    }
+
+    /**
+     * One page of the dead letters that {@code filter} accepts, newest first, from list index
+     * {@code offset} on: ids are read a page at a time and their records with them, and the scan
+     * stops after {@code limit} matches or {@code window} ids, whichever comes first, so a request
+     * never reads more than {@code window} entries of a long list. Payloads are read only for the
+     * letters returned.
+     *
+     * @param filter sees each letter's record; its payload is not read yet, so it is empty
+     */
+    public Page page(long offset, int limit, Predicate<DeadLetter> filter, int window) {
+        if (offset < 0 || limit < 1 || window < 1) {
+            throw new IllegalArgumentException("offset must be at least 0 and limit and window at least 1, not "
+                    + offset + ", " + limit + ", " + window);
+        }
+        long total = redis.llen(keys.dead());
+        List<String> matched = new ArrayList<>();
+        List<String> matchedRecords = new ArrayList<>();
+        long next = offset;
+        boolean more = true;
+        while (matched.size() < limit && next - offset < window && more) {
+            int count = (int) Math.min(PAGE, offset + window - next);
+            List<String> ids = redis.lrange(keys.dead(), next, next + count - 1);
+            more = ids.size() == count;
+            if (ids.isEmpty()) {
+                break;
+            }
+            List<byte[]> records = redis.hmget(bytes(keys.deadRecords()),
+                    ids.stream().map(DeadLetters::bytes).toArray(byte[][]::new));
+            int i = 0;
+            for (; i < ids.size() && matched.size() < limit; i++) {
+                if (records.get(i) == null || matched.contains(ids.get(i))) {
+                    continue;
+                }
+                String recordJson = new String(records.get(i), StandardCharsets.UTF_8);
+                if (filter.test(letter(ids.get(i), recordJson, NO_PAYLOAD))) {
+                    matched.add(ids.get(i));
+                    matchedRecords.add(recordJson);
+                }
+            }
+            next += i;
+        }
+        List<DeadLetter> letters = new ArrayList<>();
+        if (!matched.isEmpty()) {
+            List<byte[]> payloads = redis.hmget(bytes(keys.deadPayloads()),
+                    matched.stream().map(DeadLetters::bytes).toArray(byte[][]::new));
+            for (int i = 0; i < matched.size(); i++) {
+                if (payloads.get(i) != null) {
+                    letters.add(letter(matched.get(i), matchedRecords.get(i), payloads.get(i)));
+                }
+            }
+        }
+        return new Page(letters, total, offset, next - offset, next < total ? next : -1);
+    }
+
+    /**
+     * @param total      dead letters in the list when the page was read
+     * @param scanned    ids looked at from {@code offset} on
+     * @param nextOffset where the next page starts, or -1 at the end of the list
+     */
+    public record Page(List<DeadLetter> letters, long total, long offset, long scanned, long nextOffset) {
+    }
+
+    /**
+     * Deletes one dead letter, its record and its payload, for good.
+     *
+     * @return false when there was none with that id
+     */
+    public boolean delete(String id) {
+        Object removed = redis.eval(DELETE,
+                List.of(bytes(keys.dead()), bytes(keys.deadRecords()), bytes(keys.deadPayloads())), List.of(bytes(id)));
+        return removed instanceof Long count && count > 0;
     }
 
     public Optional<DeadLetter> find(String id) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host's HTTP endpoint for service managers and Prometheus: {@code /health}, {@code /metrics}
- * and {@code /status}, on the JDK's own HTTP server, which is plenty for a few requests a minute.
+ * The host's HTTP endpoint for service managers, Prometheus and people: {@code /health},
+ * {@code /metrics}, {@code /status}, and the dashboard at {@code /} with its JSON under
+ * {@code /api/}, on the JDK's own HTTP server, which is plenty for a few requests a second.
+ * {@link Access} guards every path.
  */
 public final class HttpEndpoint implements AutoCloseable {
 
@@ -41,6 +44,15 @@ public final class HttpEndpoint implements AutoCloseable {
      */
     public static HttpEndpoint start(String bind, int port, HostMetrics metrics, ObservedHost host,
                                      ObjectMapper mapper, Clock clock) {
+        return start(bind, port, null, false, metrics, host, mapper, clock);
+    }
+
+    /**
+     * @param token    what every request but {@code /health} must present; null for none
+     * @param readOnly whether the dashboard refuses every change
+     */
+    public static HttpEndpoint start(String bind, int port, String token, boolean readOnly, HostMetrics metrics,
+                                     ObservedHost host, ObjectMapper mapper, Clock clock) {
         var address = new InetSocketAddress(bind, port);
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("http-bind " + bind + " is neither an IP address nor a known host name");
@@ -65,10 +77,17 @@ public final class HttpEndpoint implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext("/", routes);
+        var access = new Access(token, readOnly, new SecureRandom());
+        for (String path : Routes.PATHS) {
+            server.createContext(path, routes).getFilters().add(access);
+        }
+        var dashboard = new Dashboard(host.hostId(), host.queues(), host.redis(),
+                new DashboardData(host.redis(), mapper, clock), access, mapper);
+        server.createContext("/", dashboard).getFilters().add(access);
         server.start();
         var endpoint = new HttpEndpoint(server, executor);
-        log.info("serving /health, /metrics and /status at {}", endpoint.url());
+        log.info("serving the dashboard, /api/, /health, /metrics and /status at {}{}{}", endpoint.url(),
+                token == null ? "" : " (with a token)", readOnly ? " (read-only)" : "");
         return endpoint;
     }
 

@@ -18,7 +18,7 @@ final class Routes implements HttpHandler {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain; charset=utf-8";
-    private static final Set<String> PATHS = Set.of("/health", "/metrics", "/status");
+    static final Set<String> PATHS = Set.of("/health", "/metrics", "/status");
 
     private record Response(int status, String contentType, byte[] body) {
 

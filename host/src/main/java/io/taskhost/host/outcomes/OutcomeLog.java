@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.ReplicatedWrites;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
@@ -13,7 +14,9 @@ import redis.clients.jedis.UnifiedJedis;
  * Records outcomes in Redis. Taking the task off its processing list, writing the outcome record
  * and counters, and scheduling the retry, requeueing it or dead-lettering it are one Lua script:
  * a crash leaves either all of it done or none, and the task is then still in the processing list,
- * to be run again rather than lost or recorded twice.
+ * to be run again rather than lost or recorded twice. The same script counts the outcome in its
+ * minute's counters ({@link QueueKeys#minute(long)}), which the dashboard draws, so every host
+ * contributes and a restart loses none.
  */
 public final class OutcomeLog {
 
@@ -21,7 +24,7 @@ public final class OutcomeLog {
             local removed
             if ARGV[9] ~= '' then
               removed = redis.call('ZREM', KEYS[1], ARGV[9])
-              if KEYS[10] then redis.call('ZREM', KEYS[10], ARGV[9]) end
+              if KEYS[11] then redis.call('ZREM', KEYS[11], ARGV[9]) end
             else
               removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
             end
@@ -29,7 +32,7 @@ public final class OutcomeLog {
             local disposition = ARGV[5]
             if disposition == 'parked' then
               redis.call('ZADD', KEYS[9], ARGV[7], ARGV[6])
-              redis.call('ZADD', KEYS[10], ARGV[7], ARGV[6])
+              redis.call('ZADD', KEYS[11], ARGV[7], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'parked', 1)
               return 1
             end
@@ -37,6 +40,8 @@ public final class OutcomeLog {
             redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
             redis.call('HINCRBY', KEYS[3], 'processed', 1)
             redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
+            redis.call('HINCRBY', KEYS[10], ARGV[4], 1)
+            redis.call('EXPIRE', KEYS[10], tonumber(ARGV[10]))
             if disposition == 'retry_scheduled' then
               redis.call('ZADD', KEYS[7], ARGV[7], ARGV[6])
               redis.call('HINCRBY', KEYS[3], 'retried', 1)
@@ -53,6 +58,9 @@ public final class OutcomeLog {
             """.getBytes(StandardCharsets.UTF_8);
 
     private static final byte[] NOTHING = new byte[0];
+
+    /** How long a minute's counters stay: a day, and an hour to draw the day's first bar whole. */
+    public static final Duration MINUTES_KEPT = Duration.ofHours(25);
 
     private static final Long WRITTEN = 1L;
 
@@ -117,15 +125,21 @@ public final class OutcomeLog {
         }
         List<byte[]> keyList = new ArrayList<>(List.of(bytes(sourceKey), bytes(keys.outcomes()), bytes(keys.stats()),
                 bytes(keys.dead()), bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
-                bytes(keys.queue()), bytes(keys.parked())));
+                bytes(keys.queue()), bytes(keys.parked()), bytes(keys.minute(minuteOf(outcome)))));
         if (indexedClass != null) {
             keyList.add(bytes(keys.parkedFor(indexedClass)));
         }
         Object written = writes.eval(RECORD, keyList,
                 List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
                         bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt),
-                        bytes(deadId), parkedMember), WRITTEN::equals);
+                        bytes(deadId), parkedMember, bytes(Long.toString(MINUTES_KEPT.toSeconds()))), WRITTEN::equals);
         return WRITTEN.equals(written);
+    }
+
+    /** The minute the attempt finished in, since the epoch; a record without a finish time counts now. */
+    private static long minuteOf(OutcomeRecord outcome) {
+        long millis = outcome != null && outcome.finishedAt() != null ? outcome.finishedAt() : System.currentTimeMillis();
+        return Math.floorDiv(millis, 60_000L);
     }
 
     private byte[] json(OutcomeRecord outcome) {

@@ -83,6 +83,16 @@ public record QueueKeys(String queue) {
         return tagged("plugins:" + hostId);
     }
 
+    /**
+     * A hash of the outcomes recorded in one minute, {@code passed} and {@code failed}, which
+     * expires a day later.
+     *
+     * @param epochMinute minutes since the epoch
+     */
+    public String minute(long epochMinute) {
+        return tagged("minutes:" + epochMinute);
+    }
+
     /** Present while every host of this queue is paused: a string. */
     public String paused() {
         return tagged("paused");

@@ -96,7 +96,7 @@ class HealthEndpointTest {
     void onlyGetAndHeadOfTheThreePathsAreServed() throws Exception {
         try (Host host = start(TestRedis.shared(), TestHosts.pluginsDirWith(temp, "fixtures.jar"))) {
             var http = new HttpProbe(host.httpAddress().orElseThrow());
-            assertEquals(404, http.get("/").status());
+            assertEquals(404, http.get("/nothing-here").status(), "/ is the dashboard, any other path 404");
             assertEquals(404, http.get("/healthz").status());
             assertEquals(404, http.get("/health/extra").status());
             assertEquals(405, http.send("POST", "/metrics").status());

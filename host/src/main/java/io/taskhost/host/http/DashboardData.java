@@ -1,0 +1,244 @@
+package io.taskhost.host.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.failures.DeadLetter;
+import io.taskhost.host.failures.DeadLetters;
+import io.taskhost.host.payload.TaskEnvelope;
+import io.taskhost.host.plugins.CatalogSnapshot;
+import io.taskhost.host.queue.QueueKeys;
+import io.taskhost.host.queue.TaskEntry;
+import io.taskhost.host.status.QueueStatus;
+import io.taskhost.host.status.StatusReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What the dashboard's pages and its {@code /api/} show, read from Redis a page at a time: every
+ * list is read by ranges, never whole. The queue's counts and hosts come from {@link StatusReader},
+ * the dead letters from {@link DeadLetters}, as {@code taskhost status} and {@code taskhost failed}
+ * read them.
+ */
+final class DashboardData {
+
+    /** Minutes the overview's chart shows. */
+    static final int CHART_MINUTES = 180;
+    /** Dead letters one page shows at most. */
+    static final int MAX_PAGE = 100;
+    /** Dead letters one filtered request looks at, at most, from its offset on. */
+    static final int FILTER_WINDOW = 10_000;
+    /** Entries of one host's processing list the in-flight page shows at most. */
+    static final int IN_FLIGHT_SHOWN = 100;
+
+    /** One minute of the queue's outcomes, as every host recorded them. */
+    record Minute(long epochMinute, long passed, long failed) {
+    }
+
+    record Overview(QueueStatus status, long inFlight, List<Minute> minutes) {
+    }
+
+    /** One queue as {@code /api/overview} shows it. */
+    record QueueSummary(String queue, long waiting, long inFlight, long retrying, long parked, long dead,
+                        boolean paused, Map<String, Long> counters, List<Minute> minutes) {
+
+        static QueueSummary of(Overview overview) {
+            QueueStatus status = overview.status();
+            return new QueueSummary(status.queue(), status.waiting(), overview.inFlight(), status.retrying(),
+                    status.parked(), status.dead(), status.paused(), status.counters(), overview.minutes());
+        }
+    }
+
+    /** A dead letter as a list shows it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record LetterSummary(String id, String taskClass, String worker, String task, String cause, String reason,
+                         Long finishedAt, String host, Integer attempt, int payloadBytes) {
+    }
+
+    record LetterPage(String queue, long total, long offset, int limit, long scanned, long nextOffset,
+                      Filter filter, List<LetterSummary> letters) {
+    }
+
+    /**
+     * @param payload       the payload as text; null when it is not UTF-8
+     * @param payloadBase64 its bytes
+     */
+    record LetterDetail(String id, String task, JsonNode record, String payload, String payloadBase64) {
+    }
+
+    /** What a dead letter's class, worker and cause must equal; blank matches any. */
+    record Filter(String taskClass, String worker, String cause) implements Predicate<DeadLetter> {
+
+        Filter {
+            taskClass = blankToNull(taskClass);
+            worker = blankToNull(worker);
+            cause = blankToNull(cause);
+        }
+
+        boolean any() {
+            return taskClass != null || worker != null || cause != null;
+        }
+
+        @Override
+        public boolean test(DeadLetter letter) {
+            return matches(taskClass, letter.record().path("class").asText(""))
+                    && matches(worker, letter.record().path("worker").asText(""))
+                    && matches(cause, letter.cause());
+        }
+
+        private static boolean matches(String wanted, String actual) {
+            return wanted == null || wanted.equals(actual);
+        }
+
+        private static String blankToNull(String text) {
+            return text == null || text.isBlank() ? null : text.trim();
+        }
+    }
+
+    /**
+     * A task in a host's processing list. The host keeps no start time, pid or launch kind in
+     * Redis while a task runs; its outcome record has them once it ends.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InFlight(String host, String entryId, String task, int attempt, int payloadBytes) {
+    }
+
+    record HostPlugins(String host, CatalogSnapshot snapshot, String error) {
+    }
+
+    private final UnifiedJedis redis;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    DashboardData(UnifiedJedis redis, ObjectMapper mapper, Clock clock) {
+        this.redis = redis;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    Overview overview(QueueKeys keys) {
+        QueueStatus status = new StatusReader(redis, keys, mapper).read();
+        long inFlight = status.hosts().stream().mapToLong(QueueStatus.HostStatus::inFlight).sum();
+        return new Overview(status, inFlight, minutes(keys));
+    }
+
+    QueueStatus status(QueueKeys keys) {
+        return new StatusReader(redis, keys, mapper).read();
+    }
+
+    /** The last {@link #CHART_MINUTES} minutes, oldest first, the current one last. */
+    List<Minute> minutes(QueueKeys keys) {
+        long now = Math.floorDiv(clock.millis(), 60_000L);
+        List<Response<List<String>>> replies = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (long minute = now - CHART_MINUTES + 1; minute <= now; minute++) {
+                replies.add(pipeline.hmget(keys.minute(minute), "passed", "failed"));
+            }
+            pipeline.sync();
+        }
+        List<Minute> minutes = new ArrayList<>();
+        for (int i = 0; i < replies.size(); i++) {
+            List<String> counts = replies.get(i).get();
+            minutes.add(new Minute(now - CHART_MINUTES + 1 + i, number(counts.get(0)), number(counts.get(1))));
+        }
+        return minutes;
+    }
+
+    LetterPage deadLetters(QueueKeys keys, long offset, int limit, Filter filter) {
+        int window = filter.any() ? FILTER_WINDOW : limit;
+        DeadLetters.Page page = new DeadLetters(redis, keys).page(offset, limit, filter, window);
+        List<LetterSummary> letters = page.letters().stream().map(this::summary).toList();
+        return new LetterPage(keys.queue(), page.total(), page.offset(), limit, page.scanned(), page.nextOffset(),
+                filter, letters);
+    }
+
+    Optional<LetterDetail> deadLetter(QueueKeys keys, String id) {
+        return new DeadLetters(redis, keys).find(id).map(letter -> new LetterDetail(letter.id(), letter.task(),
+                letter.record(), letter.payloadText().orElse(null),
+                Base64.getEncoder().encodeToString(letter.payload())));
+    }
+
+    /** The ids of the dead letters that {@code filter} accepts among the first {@link #FILTER_WINDOW}. */
+    List<String> matching(QueueKeys keys, Filter filter) {
+        return new DeadLetters(redis, keys).page(0, FILTER_WINDOW, filter, FILTER_WINDOW).letters().stream()
+                .map(DeadLetter::id).toList();
+    }
+
+    List<InFlight> inFlight(QueueKeys keys) {
+        List<InFlight> tasks = new ArrayList<>();
+        for (String host : new TreeSet<>(redis.hkeys(keys.hosts()))) {
+            List<byte[]> entries = redis.lrange(keys.processing(host).getBytes(StandardCharsets.UTF_8), 0,
+                    IN_FLIGHT_SHOWN - 1);
+            for (byte[] bytes : entries) {
+                TaskEntry entry = TaskEntry.read(bytes);
+                tasks.add(new InFlight(host, entry.id(), task(entry.payload()),
+                        TaskEnvelope.read(entry.payload(), mapper).attempt(), entry.payload().length));
+            }
+        }
+        return tasks;
+    }
+
+    List<HostPlugins> plugins(QueueKeys keys) {
+        List<HostPlugins> hosts = new ArrayList<>();
+        for (String host : new TreeSet<>(redis.hkeys(keys.hosts()))) {
+            String json = redis.get(keys.plugins(host));
+            if (json == null) {
+                hosts.add(new HostPlugins(host, null, "no snapshot in " + keys.plugins(host)));
+                continue;
+            }
+            try {
+                hosts.add(new HostPlugins(host, mapper.readValue(json, CatalogSnapshot.class), null));
+            } catch (IOException e) {
+                hosts.add(new HostPlugins(host, null, "unreadable snapshot in " + keys.plugins(host)));
+            }
+        }
+        return hosts;
+    }
+
+    private LetterSummary summary(DeadLetter letter) {
+        JsonNode record = letter.record();
+        return new LetterSummary(letter.id(), textOrNull(record, "class"), textOrNull(record, "worker"), letter.task(),
+                letter.cause(), letter.reason(), letter.finishedAt().map(instant -> instant.toEpochMilli()).orElse(null),
+                textOrNull(record, "host"), record.path("attempt").canConvertToInt() ? record.path("attempt").asInt()
+                        : null, letter.payload().length);
+    }
+
+    /** {@code class.worker} of a payload, or what there is of it. */
+    private String task(byte[] payload) {
+        try {
+            JsonNode root = mapper.readTree(payload);
+            String worker = root == null ? "" : root.path("worker").asText("");
+            String taskClass = root == null ? "" : root.path("class").asText("");
+            if (worker.isEmpty()) {
+                return DeadLetter.UNPARSED_PAYLOAD;
+            }
+            return taskClass.isEmpty() ? worker : taskClass + "." + worker;
+        } catch (IOException e) {
+            return DeadLetter.UNPARSED_PAYLOAD;
+        }
+    }
+
+    private static String textOrNull(JsonNode record, String field) {
+        JsonNode value = record.path(field);
+        return value.isValueNode() && !value.isNull() ? value.asText() : null;
+    }
+
+    private static long number(String text) {
+        try {
+            return text == null ? 0 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
