@@ -113,11 +113,15 @@ final class DashboardData {
     }
 
     /**
-     * A task in a host's processing list. The host keeps no start time, pid or launch kind in
-     * Redis while a task runs; its outcome record has them once it ends.
+     * A task in a host's processing list, with what its host publishes while it runs
+     * ({@link QueueKeys#running}); those are null before its worker JVM is chosen, and for a host
+     * that publishes nothing.
+     *
+     * @param launch how its JVM was launched: {@code cold}, {@code spare} or {@code reused}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record InFlight(String host, String entryId, String task, int attempt, int payloadBytes) {
+    record InFlight(String host, String entryId, String task, int attempt, int payloadBytes, Long pid, Long startedAt,
+                    Long elapsedMs, String launch) {
     }
 
     record HostPlugins(String host, CatalogSnapshot snapshot, String error) {
@@ -218,13 +222,29 @@ final class DashboardData {
         for (String host : new TreeSet<>(redis.hkeys(keys.hosts()))) {
             List<byte[]> entries = redis.lrange(keys.processing(host).getBytes(StandardCharsets.UTF_8), 0,
                     IN_FLIGHT_SHOWN - 1);
+            Map<String, String> running = entries.isEmpty() ? Map.of() : redis.hgetAll(keys.running(host));
+            long now = clock.millis();
             for (byte[] bytes : entries) {
                 TaskEntry entry = TaskEntry.read(bytes);
+                JsonNode published = published(running.get(entry.id()));
+                Long startedAt = published.path("startedAt").canConvertToLong() ? published.path("startedAt").asLong()
+                        : null;
                 tasks.add(new InFlight(host, entry.id(), task(entry.payload()),
-                        TaskEnvelope.read(entry.payload(), mapper).attempt(), entry.payload().length));
+                        TaskEnvelope.read(entry.payload(), mapper).attempt(), entry.payload().length,
+                        published.path("pid").canConvertToLong() ? published.path("pid").asLong() : null, startedAt,
+                        startedAt == null ? null : Math.max(0, now - startedAt), textOrNull(published, "launch")));
             }
         }
         return tasks;
+    }
+
+    private JsonNode published(String json) {
+        try {
+            JsonNode node = json == null ? null : mapper.readTree(json);
+            return node != null && node.isObject() ? node : mapper.createObjectNode();
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
     }
 
     List<HostPlugins> plugins(QueueKeys keys) {

@@ -111,16 +111,22 @@ final class Pages {
     String inFlight(String queue, List<DashboardData.InFlight> tasks) {
         var html = new StringBuilder("<h1>In flight in ").append(text(queue)).append("</h1>");
         html.append("<p class=\"muted\">Tasks in each host's processing list, up to ")
-                .append(DashboardData.IN_FLIGHT_SHOWN).append(" per host. Hosts keep no start time, pid or launch kind"
-                        + " in Redis while a task runs; its outcome record has them when it ends.</p>");
+                .append(DashboardData.IN_FLIGHT_SHOWN).append(" per host, with the pid, start and launch kind (cold,"
+                        + " spare, reused) of the worker JVM that runs each, as its host publishes them.</p>");
         if (tasks.isEmpty()) {
             html.append("<p id=\"no-tasks\">Nothing in flight.</p>");
         } else {
-            html.append("<table id=\"in-flight\"><tr><th>host</th><th>class.worker</th><th>attempt</th>"
-                    + "<th>entry</th><th>payload bytes</th></tr>");
+            html.append("<table id=\"in-flight\"><tr><th>host</th><th>pid</th><th>class.worker</th><th>attempt</th>"
+                    + "<th>started</th><th>elapsed</th><th>launch</th><th>entry</th><th>payload bytes</th></tr>");
             for (DashboardData.InFlight task : tasks) {
-                html.append("<tr><td>").append(text(task.host())).append("</td><td>").append(text(task.task()))
+                html.append("<tr class=\"task\" data-id=\"").append(text(task.entryId())).append("\"><td>")
+                        .append(text(task.host())).append("</td><td class=\"n pid\">")
+                        .append(task.pid() == null ? "" : task.pid()).append("</td><td>").append(text(task.task()))
                         .append("</td><td class=\"n\">").append(task.attempt()).append("</td><td>")
+                        .append(task.startedAt() == null ? "" : text(TIME.format(Instant.ofEpochMilli(task.startedAt()))))
+                        .append("</td><td class=\"n\">").append(task.elapsedMs() == null ? ""
+                                : text(elapsed(task.elapsedMs()))).append("</td><td class=\"launch\">")
+                        .append(text(task.launch())).append("</td><td>")
                         .append(text(task.entryId())).append("</td><td class=\"n\">").append(task.payloadBytes())
                         .append("</td></tr>");
             }
@@ -478,6 +484,17 @@ final class Pages {
 
     private static void row(StringBuilder html, String name, String value) {
         html.append("<tr><th>").append(text(name)).append("</th><td>").append(text(value)).append("</td></tr>");
+    }
+
+    /** 4.2 s, 3 min 7 s, 2 h 5 min. */
+    static String elapsed(long millis) {
+        if (millis < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        if (millis < 3_600_000) {
+            return millis / 60_000 + " min " + millis % 60_000 / 1000 + " s";
+        }
+        return millis / 3_600_000 + " h " + millis % 3_600_000 / 60_000 + " min";
     }
 
     private static String shorten(String text) {
