@@ -188,6 +188,19 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void inFlightShowsTheRunningWorkersPidAndLaunch() {
+        queue.push("{\"worker\":\"sleep\",\"class\":\"Fixtures\",\"params\":{\"millis\":6000}}");
+        open("/in-flight");
+
+        new WebDriverWait(browser, WAIT).until(driver -> !text("#in-flight td.pid").isEmpty());
+
+        assertTrue(text("#in-flight").contains("Fixtures.sleep"), text("#in-flight"));
+        assertEquals("cold", text("#in-flight td.launch"));
+        screenshot("in-flight-running");
+        new WebDriverWait(browser, WAIT).until(driver -> !browser.findElements(By.id("no-tasks")).isEmpty());
+    }
+
+    @Test
     void clickingRunNowRunsADelayedTaskInAWorker() {
         byte[] payload = bytes("{\"worker\":\"echo\",\"class\":\"Fixtures\",\"params\":{\"marker\":\"run-now-in-the-browser\"}}");
         new DelayedTasks(queue.redis(), queue.keys()).delay(payload, FAR_FUTURE);
