@@ -125,11 +125,11 @@ final class Dashboard implements HttpHandler {
                                 "No dead letter " + id + " in " + keys.deadRecords()
                                         + ": retried or deleted meanwhile?")));
             }
-            case "/delayed" -> Reply.html(200, pages.waiting(delayedPage(params)));
-            case "/retries" -> Reply.html(200, pages.waiting(retryPage(params)));
-            case "/parked" -> Reply.html(200, pages.parked(parkedPage(params)));
+            case "/delayed" -> Reply.html(200, pages.waiting(delayedPage(params), queueNames()));
+            case "/retries" -> Reply.html(200, pages.waiting(retryPage(params), queueNames()));
+            case "/parked" -> Reply.html(200, pages.parked(parkedPage(params), queueNames()));
             case "/schedules" -> Reply.html(200, pages.schedules(queue(params).queue(),
-                    data.schedules(queue(params))));
+                    data.schedules(queue(params)), queueNames()));
             case "/hosts" -> Reply.html(200, pages.hosts(queues.stream().map(data::status).toList()));
             case "/plugins" -> Reply.html(200, pages.plugins(queue(params).queue(), data.plugins(queue(params))));
             case "/api/overview" -> json(200, ordered("host", hostId, "queues", queues.stream().map(data::overview)
@@ -241,6 +241,10 @@ final class Dashboard implements HttpHandler {
 
     private static DashboardData.Filter filter(Map<String, String> params) {
         return new DashboardData.Filter(params.get("class"), params.get("worker"), params.get("cause"));
+    }
+
+    private List<String> queueNames() {
+        return queues.stream().map(QueueKeys::queue).toList();
     }
 
     private QueueKeys queue(Map<String, String> params) {

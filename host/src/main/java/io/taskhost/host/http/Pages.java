@@ -252,7 +252,7 @@ final class Pages {
     }
 
     /** The retries or the delayed tasks of one queue, a page of them, due first first. */
-    String waiting(DashboardData.WaitingPage page) {
+    String waiting(DashboardData.WaitingPage page, List<String> queues) {
         boolean retries = page.set().equals("retries");
         String path = retries ? "/retries" : "/delayed";
         String self = path + "?queue=" + query(page.queue()) + "&offset=" + page.offset() + "&limit=" + page.limit();
@@ -290,11 +290,12 @@ final class Pages {
         }
         pager(html, path + "?queue=" + query(page.queue()) + "&amp;limit=" + page.limit(), page.offset(), page.limit(),
                 page.nextOffset());
-        return page(retries ? "Retries" : "Delayed tasks", self, html.toString(), "");
+        return page(retries ? "Retries" : "Delayed tasks", self, html.toString(),
+                queueLinks(path, page.queue(), queues));
     }
 
     /** The tasks parked until a plugin provides their class, of every class or of one. */
-    String parked(DashboardData.ParkedPage page) {
+    String parked(DashboardData.ParkedPage page, List<String> queues) {
         String common = "/parked?queue=" + query(page.queue()) + (page.taskClass() == null ? ""
                 : "&amp;class=" + query(page.taskClass())) + "&amp;limit=" + page.limit();
         String self = unescape(common) + "&offset=" + page.offset();
@@ -321,11 +322,11 @@ final class Pages {
             html.append("</table>");
         }
         pager(html, common, page.offset(), page.limit(), page.nextOffset());
-        return page("Parked", self, html.toString(), controls);
+        return page("Parked", self, html.toString(), queueLinks("/parked", page.queue(), queues) + controls);
     }
 
     /** What {@code taskhost schedules} shows for one queue. */
-    String schedules(String queue, List<ScheduleStatus> schedules) {
+    String schedules(String queue, List<ScheduleStatus> schedules, List<String> queues) {
         var html = new StringBuilder("<h1>Schedules onto ").append(text(queue)).append("</h1>");
         if (schedules.isEmpty()) {
             html.append("<p id=\"no-schedules\">No host of this queue runs a schedule.</p>");
@@ -347,7 +348,26 @@ final class Pages {
             }
             html.append("</table>");
         }
-        return page("Schedules", "/schedules?queue=" + queue, html.toString(), "");
+        return page("Schedules", "/schedules?queue=" + query(queue), html.toString(),
+                queueLinks("/schedules", queue, queues));
+    }
+
+    /** Links to the same page of each queue, when the host serves more than one. */
+    private static String queueLinks(String path, String current, List<String> queues) {
+        if (queues.size() < 2) {
+            return "";
+        }
+        var links = new StringBuilder("<p class=\"queues\">Queue:");
+        for (String queue : queues) {
+            links.append(' ');
+            if (queue.equals(current)) {
+                links.append("<b>").append(text(queue)).append("</b>");
+            } else {
+                links.append("<a href=\"").append(path).append("?queue=").append(query(queue)).append("\">")
+                        .append(text(queue)).append("</a>");
+            }
+        }
+        return links.append("</p>").toString();
     }
 
     private static void pager(StringBuilder html, String common, long offset, int limit, long nextOffset) {

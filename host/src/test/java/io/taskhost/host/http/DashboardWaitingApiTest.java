@@ -190,6 +190,33 @@ class DashboardWaitingApiTest {
     }
 
     @Test
+    void aHostOfTwoQueuesShowsAndMovesEachQueuesOwnTasks() throws Exception {
+        String first = TestHosts.uniqueQueue();
+        String second = TestHosts.uniqueQueue();
+        try (Host both = TestHosts.start(TestHosts.settings(TestRedis.shared(), first + "," + second,
+                TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache-both"), "--warm-spares", "0",
+                "--http-port", Integer.toString(TestHosts.freePort())));
+             var secondQueue = new QueueProbe(TestRedis.shared(), second)) {
+            var client = new DashboardClient(both.httpAddress().orElseThrow());
+            byte[] payload = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":{\"q\":2}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            new DelayedTasks(secondQueue.redis(), secondQueue.keys()).delay(payload,
+                    Instant.ofEpochMilli(YEAR_3000_MILLIS));
+
+            assertEquals(0, client.get("/api/delayed").json().path("total").asLong(), "the first queue by default");
+            assertEquals(1, client.get("/api/delayed?queue=" + second).json().path("total").asLong());
+            assertEquals(404, client.get("/api/delayed?queue=no-such-queue").status());
+            String page = client.get("/delayed?queue=" + second).body();
+            assertTrue(page.contains("href=\"/delayed?queue=" + first + "\""), page);
+            assertEquals(0, client.post("/api/delayed/delete", client.withCsrf(Map.of("id",
+                    DelayedTasks.idOf(payload)))).json().path("deleted").asInt(), "not in the first queue");
+            assertEquals(1, client.post("/api/delayed/delete", client.withCsrf(Map.of("queue", second, "id",
+                    DelayedTasks.idOf(payload)))).json().path("deleted").asInt());
+            assertEquals(0, secondQueue.redis().zcard(secondQueue.keys().delayed()));
+        }
+    }
+
+    @Test
     void schedulesShowWhatTheHostsAnnouncedAndWhatRanLast() {
         long now = System.currentTimeMillis();
         queue.redis().hset(queue.keys().schedules(), "nightly-report", "{\"name\":\"nightly-report\",\"source\":"
