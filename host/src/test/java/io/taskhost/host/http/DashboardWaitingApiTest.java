@@ -217,6 +217,25 @@ class DashboardWaitingApiTest {
     }
 
     @Test
+    void forgedScoresAndMembersStillShow() {
+        byte[] delayed = queue.keys().delayed().getBytes(StandardCharsets.UTF_8);
+        queue.redis().zadd(delayed, Double.POSITIVE_INFINITY, new byte[] {'{', 0, (byte) 0xff, '<'});
+        queue.redis().zadd(delayed, 1e300, "not json at all".getBytes(StandardCharsets.UTF_8));
+        queue.redis().zadd(queue.keys().parked().getBytes(StandardCharsets.UTF_8), 1e300,
+                "short".getBytes(StandardCharsets.UTF_8));
+
+        for (String path : java.util.List.of("/delayed", "/api/delayed", "/parked", "/api/parked")) {
+            DashboardClient.Reply reply = http.get(path);
+            assertEquals(200, reply.status(), path + ": " + reply.body());
+            assertTrue(!reply.body().contains("\u0000"), path);
+        }
+        assertEquals(2, http.get("/api/delayed").json().path("tasks").size(), "in Redis: " + queue.redis()
+                .zrangeWithScores(queue.keys().delayed(), 0, -1) + ", queue " + queue.queueLength() + ", dead "
+                + queue.deadIds().size());
+        assertEquals(1, http.get("/api/parked").json().path("tasks").size());
+    }
+
+    @Test
     void schedulesShowWhatTheHostsAnnouncedAndWhatRanLast() {
         long now = System.currentTimeMillis();
         queue.redis().hset(queue.keys().schedules(), "nightly-report", "{\"name\":\"nightly-report\",\"source\":"
