@@ -19,6 +19,7 @@ import io.taskhost.host.sandbox.WorkerLimits;
 import io.taskhost.host.sandbox.WorkerSandbox;
 import io.taskhost.host.jobs.RepeatingJobs;
 import io.taskhost.host.liveness.Heartbeat;
+import io.taskhost.host.liveness.RunningTasks;
 import io.taskhost.host.liveness.Machine;
 import io.taskhost.host.liveness.PeerWatch;
 import io.taskhost.host.liveness.TaskRecovery;
@@ -205,7 +206,8 @@ public final class Host implements AutoCloseable {
             var outcomes = new OutcomeLog(writes, keys, settings.outcomesKept(), mapper);
             lanes.add(new QueueLane(keys, new TaskQueue(redis, writes, keys, settings.hostId(), settings.fetchTimeout()),
                     outcomes, new TaskRecovery(redis, keys, outcomes, disposer, parser, settings.hostId(),
-                            settings.maxAttempts()), new PauseFlags(redis, keys)));
+                            settings.maxAttempts()), new PauseFlags(redis, keys),
+                    new RunningTasks(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper)));
         }
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
@@ -238,6 +240,7 @@ public final class Host implements AutoCloseable {
         heartbeatTimer.every(beat, beat, "renewing the heartbeat", () -> {
             heartbeats.forEach(Heartbeat::beat);
             snapshots.forEach(SnapshotPublisher::publish);
+            lanes.forEach(lane -> lane.running().publish());
         });
         RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);

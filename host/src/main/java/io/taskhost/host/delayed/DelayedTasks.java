@@ -89,11 +89,20 @@ public final class DelayedTasks {
 
     /** The {@code limit} tasks due first, earliest first. */
     public List<DelayedTask> earliest(int limit) {
+        return page(0, limit);
+    }
+
+    /** Up to {@code limit} tasks from position {@code offset} in due order: one {@code ZRANGE}, never the whole set. */
+    public List<DelayedTask> page(long offset, int limit) {
         List<DelayedTask> tasks = new ArrayList<>();
-        for (Tuple member : redis.zrangeWithScores(bytes(keys.delayed()), 0, limit - 1)) {
+        for (Tuple member : redis.zrangeWithScores(bytes(keys.delayed()), offset, offset + limit - 1)) {
             tasks.add(task(member));
         }
         return tasks;
+    }
+
+    public long count() {
+        return redis.zcard(keys.delayed());
     }
 
     /** The delayed task with id {@code id}, read through the whole set. */

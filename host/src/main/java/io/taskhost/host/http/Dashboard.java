@@ -3,10 +3,12 @@ package io.taskhost.host.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.failures.DeadLetters;
 import io.taskhost.host.queue.PauseFlags;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import io.taskhost.host.retries.WaitingRetries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -123,6 +125,11 @@ final class Dashboard implements HttpHandler {
                                 "No dead letter " + id + " in " + keys.deadRecords()
                                         + ": retried or deleted meanwhile?")));
             }
+            case "/delayed" -> Reply.html(200, pages.waiting(delayedPage(params), queueNames()));
+            case "/retries" -> Reply.html(200, pages.waiting(retryPage(params), queueNames()));
+            case "/parked" -> Reply.html(200, pages.parked(parkedPage(params), queueNames()));
+            case "/schedules" -> Reply.html(200, pages.schedules(queue(params).queue(),
+                    data.schedules(queue(params)), queueNames()));
             case "/hosts" -> Reply.html(200, pages.hosts(queues.stream().map(data::status).toList()));
             case "/plugins" -> Reply.html(200, pages.plugins(queue(params).queue(), data.plugins(queue(params))));
             case "/api/overview" -> json(200, ordered("host", hostId, "queues", queues.stream().map(data::overview)
@@ -134,6 +141,11 @@ final class Dashboard implements HttpHandler {
                 yield data.deadLetter(keys, id).map(letter -> json(200, letter)).orElseGet(() -> json(404,
                         Map.of("error", "no dead letter " + id + " in " + keys.deadRecords())));
             }
+            case "/api/delayed" -> json(200, delayedPage(params));
+            case "/api/retries" -> json(200, retryPage(params));
+            case "/api/parked" -> json(200, parkedPage(params));
+            case "/api/schedules" -> json(200, ordered("queue", queue(params).queue(), "schedules",
+                    data.schedules(queue(params))));
             case "/api/hosts" -> json(200, ordered("queues", queues.stream().map(data::status).toList()));
             case "/api/in-flight" -> json(200, ordered("queue", queue(params).queue(), "tasks",
                     data.inFlight(queue(params))));
@@ -163,6 +175,14 @@ final class Dashboard implements HttpHandler {
                     .filter(id -> deadLetters.retry(id).isPresent()).count());
             case "/dead/delete-matching" -> result.put("deleted", data.matching(keys, filter(params)).stream()
                     .filter(deadLetters::delete).count());
+            case "/delayed/run-now" -> result.put("ran", new DelayedTasks(redis, keys).pushNow(required(params, "id"))
+                    .isPresent() ? 1 : 0);
+            case "/delayed/delete" -> result.put("deleted", new DelayedTasks(redis, keys).cancel(required(params, "id"))
+                    .isPresent() ? 1 : 0);
+            case "/retries/run-now" -> result.put("ran", new WaitingRetries(redis, keys).runNow(required(params, "id"))
+                    .isPresent() ? 1 : 0);
+            case "/retries/delete" -> result.put("deleted", new WaitingRetries(redis, keys)
+                    .delete(required(params, "id")).isPresent() ? 1 : 0);
             case "/hosts/pause", "/hosts/resume" -> {
                 Optional<String> host = Optional.ofNullable(params.get("host")).filter(text -> !text.isBlank());
                 if (host.isPresent() && !redis.hexists(keys.hosts(), host.get())) {
@@ -202,8 +222,29 @@ final class Dashboard implements HttpHandler {
         return data.deadLetters(queue(params), offset, limit, filter(params));
     }
 
+    private DashboardData.WaitingPage delayedPage(Map<String, String> params) {
+        return data.delayed(queue(params), number(params, "offset", 0, 0, Long.MAX_VALUE),
+                (int) number(params, "limit", 20, 1, DashboardData.MAX_PAGE));
+    }
+
+    private DashboardData.WaitingPage retryPage(Map<String, String> params) {
+        return data.retries(queue(params), number(params, "offset", 0, 0, Long.MAX_VALUE),
+                (int) number(params, "limit", 20, 1, DashboardData.MAX_PAGE));
+    }
+
+    private DashboardData.ParkedPage parkedPage(Map<String, String> params) {
+        String taskClass = Optional.ofNullable(params.get("class")).map(String::trim).filter(text -> !text.isEmpty())
+                .orElse(null);
+        return data.parked(queue(params), taskClass, number(params, "offset", 0, 0, Long.MAX_VALUE),
+                (int) number(params, "limit", 20, 1, DashboardData.MAX_PAGE));
+    }
+
     private static DashboardData.Filter filter(Map<String, String> params) {
         return new DashboardData.Filter(params.get("class"), params.get("worker"), params.get("cause"));
+    }
+
+    private List<String> queueNames() {
+        return queues.stream().map(QueueKeys::queue).toList();
     }
 
     private QueueKeys queue(Map<String, String> params) {

@@ -3,12 +3,15 @@ package io.taskhost.host.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.failures.DeadLetter;
 import io.taskhost.host.failures.DeadLetters;
 import io.taskhost.host.payload.TaskEnvelope;
 import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.TaskEntry;
+import io.taskhost.host.retries.WaitingRetries;
+import io.taskhost.host.schedules.ScheduleStatus;
 import io.taskhost.host.status.QueueStatus;
 import io.taskhost.host.status.StatusReader;
 import java.io.IOException;
@@ -24,6 +27,7 @@ import java.util.function.Predicate;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * What the dashboard's pages and its {@code /api/} show, read from Redis a page at a time: every
@@ -39,6 +43,8 @@ final class DashboardData {
     static final int MAX_PAGE = 100;
     /** Dead letters one filtered request looks at, at most, from its offset on. */
     static final int FILTER_WINDOW = 10_000;
+    /** Characters of a payload a list shows; the API's answers too. */
+    static final int PAYLOAD_SHOWN = 300;
     /** Entries of one host's processing list the in-flight page shows at most. */
     static final int IN_FLIGHT_SHOWN = 100;
 
@@ -107,14 +113,50 @@ final class DashboardData {
     }
 
     /**
-     * A task in a host's processing list. The host keeps no start time, pid or launch kind in
-     * Redis while a task runs; its outcome record has them once it ends.
+     * A task in a host's processing list, with what its host publishes while it runs
+     * ({@link QueueKeys#running}); those are null before its worker JVM is chosen, and for a host
+     * that publishes nothing.
+     *
+     * @param launch how its JVM was launched: {@code cold}, {@code spare} or {@code reused}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record InFlight(String host, String entryId, String task, int attempt, int payloadBytes) {
+    record InFlight(String host, String entryId, String task, int attempt, int payloadBytes, Long pid, Long startedAt,
+                    Long elapsedMs, String launch) {
     }
 
     record HostPlugins(String host, CatalogSnapshot snapshot, String error) {
+    }
+
+    /**
+     * A retry or a delayed task waiting for its time.
+     *
+     * @param id        {@link DelayedTasks#idOf its id}, which Run now and Delete name
+     * @param dueMillis when it goes onto the queue, epoch millis
+     * @param attempt   the attempt it will be (retries only)
+     * @param payload   its first {@value #PAYLOAD_SHOWN} characters
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Waiting(String id, long dueMillis, String task, Integer attempt, String payload, int payloadBytes) {
+    }
+
+    /** @param set {@code delayed} or {@code retries} */
+    record WaitingPage(String queue, String set, long total, long offset, int limit, long nextOffset,
+                       List<Waiting> tasks) {
+    }
+
+    /**
+     * A task parked until a plugin provides its class.
+     *
+     * @param giveUpAtMillis when it is dead-lettered if no plugin came, epoch millis
+     */
+    record Parked(String entryId, String taskClass, String task, long giveUpAtMillis, String payload,
+                  int payloadBytes) {
+    }
+
+    /** @param taskClass the class whose index was read; null for every parked task */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ParkedPage(String queue, String taskClass, long total, long offset, int limit, long nextOffset,
+                      List<Parked> tasks) {
     }
 
     private final UnifiedJedis redis;
@@ -180,13 +222,29 @@ final class DashboardData {
         for (String host : new TreeSet<>(redis.hkeys(keys.hosts()))) {
             List<byte[]> entries = redis.lrange(keys.processing(host).getBytes(StandardCharsets.UTF_8), 0,
                     IN_FLIGHT_SHOWN - 1);
+            Map<String, String> running = entries.isEmpty() ? Map.of() : redis.hgetAll(keys.running(host));
+            long now = clock.millis();
             for (byte[] bytes : entries) {
                 TaskEntry entry = TaskEntry.read(bytes);
+                JsonNode published = published(running.get(entry.id()));
+                Long startedAt = published.path("startedAt").canConvertToLong() ? published.path("startedAt").asLong()
+                        : null;
                 tasks.add(new InFlight(host, entry.id(), task(entry.payload()),
-                        TaskEnvelope.read(entry.payload(), mapper).attempt(), entry.payload().length));
+                        TaskEnvelope.read(entry.payload(), mapper).attempt(), entry.payload().length,
+                        published.path("pid").canConvertToLong() ? published.path("pid").asLong() : null, startedAt,
+                        startedAt == null ? null : Math.max(0, now - startedAt), textOrNull(published, "launch")));
             }
         }
         return tasks;
+    }
+
+    private JsonNode published(String json) {
+        try {
+            JsonNode node = json == null ? null : mapper.readTree(json);
+            return node != null && node.isObject() ? node : mapper.createObjectNode();
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
     }
 
     List<HostPlugins> plugins(QueueKeys keys) {
@@ -204,6 +262,66 @@ final class DashboardData {
             }
         }
         return hosts;
+    }
+
+    /** A page of the delayed set, due first first: one {@code ZCARD} and one {@code ZRANGE}. */
+    WaitingPage delayed(QueueKeys keys, long offset, int limit) {
+        var delayed = new DelayedTasks(redis, keys);
+        long total = delayed.count();
+        List<Waiting> tasks = delayed.page(offset, limit).stream().map(task -> new Waiting(task.id(),
+                (long) Math.floor(task.due() * 1000), task(task.payload()), null, cut(task.payload()),
+                task.payload().length)).toList();
+        return new WaitingPage(keys.queue(), "delayed", total, offset, limit, next(offset, tasks.size(), total), tasks);
+    }
+
+    /** A page of the retry set, due first first: one {@code ZCARD} and one {@code ZRANGE}. */
+    WaitingPage retries(QueueKeys keys, long offset, int limit) {
+        var retries = new WaitingRetries(redis, keys);
+        long total = retries.count();
+        List<Waiting> tasks = retries.page(offset, limit).stream().map(retry -> new Waiting(retry.id(),
+                retry.dueMillis(), task(retry.payload()), TaskEnvelope.read(retry.payload(), mapper).attempt(),
+                cut(retry.payload()), retry.payload().length)).toList();
+        return new WaitingPage(keys.queue(), "retries", total, offset, limit, next(offset, tasks.size(), total), tasks);
+    }
+
+    /**
+     * A page of the parked tasks, the first to give up first: of every class, or from the index of
+     * {@code taskClass}. One {@code ZCARD} and one {@code ZRANGE}.
+     */
+    ParkedPage parked(QueueKeys keys, String taskClass, long offset, int limit) {
+        String set = taskClass == null ? keys.parked() : keys.parkedFor(taskClass);
+        long total = redis.zcard(set);
+        List<Parked> tasks = new ArrayList<>();
+        for (Tuple member : redis.zrangeWithScores(set.getBytes(StandardCharsets.UTF_8), offset, offset + limit - 1)) {
+            TaskEntry entry = TaskEntry.read(member.getBinaryElement());
+            tasks.add(new Parked(entry.id(), field(entry.payload(), "class"), task(entry.payload()),
+                    (long) member.getScore(), cut(entry.payload()), entry.payload().length));
+        }
+        return new ParkedPage(keys.queue(), taskClass, total, offset, limit, next(offset, tasks.size(), total), tasks);
+    }
+
+    /** What {@code taskhost schedules} shows of the schedules that enqueue onto this queue. */
+    List<ScheduleStatus> schedules(QueueKeys keys) {
+        return ScheduleStatus.read(redis, keys, clock.instant());
+    }
+
+    private static long next(long offset, int shown, long total) {
+        return offset + shown < total ? offset + shown : -1;
+    }
+
+    /** The first {@value #PAYLOAD_SHOWN} characters of a payload, invalid UTF-8 as U+FFFD. */
+    static String cut(byte[] payload) {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        return text.length() <= PAYLOAD_SHOWN ? text : text.substring(0, PAYLOAD_SHOWN) + "…";
+    }
+
+    private String field(byte[] payload, String name) {
+        try {
+            JsonNode root = mapper.readTree(payload);
+            return root == null ? "" : root.path(name).asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private LetterSummary summary(DeadLetter letter) {

@@ -6,6 +6,7 @@ import static io.taskhost.host.http.Html.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.plugins.CatalogSnapshot;
+import io.taskhost.host.schedules.ScheduleStatus;
 import io.taskhost.host.status.QueueStatus;
 import java.io.IOException;
 import java.time.Instant;
@@ -110,16 +111,22 @@ final class Pages {
     String inFlight(String queue, List<DashboardData.InFlight> tasks) {
         var html = new StringBuilder("<h1>In flight in ").append(text(queue)).append("</h1>");
         html.append("<p class=\"muted\">Tasks in each host's processing list, up to ")
-                .append(DashboardData.IN_FLIGHT_SHOWN).append(" per host. Hosts keep no start time, pid or launch kind"
-                        + " in Redis while a task runs; its outcome record has them when it ends.</p>");
+                .append(DashboardData.IN_FLIGHT_SHOWN).append(" per host, with the pid, start and launch kind (cold,"
+                        + " spare, reused) of the worker JVM that runs each, as its host publishes them.</p>");
         if (tasks.isEmpty()) {
             html.append("<p id=\"no-tasks\">Nothing in flight.</p>");
         } else {
-            html.append("<table id=\"in-flight\"><tr><th>host</th><th>class.worker</th><th>attempt</th>"
-                    + "<th>entry</th><th>payload bytes</th></tr>");
+            html.append("<table id=\"in-flight\"><tr><th>host</th><th>pid</th><th>class.worker</th><th>attempt</th>"
+                    + "<th>started</th><th>elapsed</th><th>launch</th><th>entry</th><th>payload bytes</th></tr>");
             for (DashboardData.InFlight task : tasks) {
-                html.append("<tr><td>").append(text(task.host())).append("</td><td>").append(text(task.task()))
+                html.append("<tr class=\"task\" data-id=\"").append(text(task.entryId())).append("\"><td>")
+                        .append(text(task.host())).append("</td><td class=\"n pid\">")
+                        .append(task.pid() == null ? "" : task.pid()).append("</td><td>").append(text(task.task()))
                         .append("</td><td class=\"n\">").append(task.attempt()).append("</td><td>")
+                        .append(task.startedAt() == null ? "" : text(TIME.format(Instant.ofEpochMilli(task.startedAt()))))
+                        .append("</td><td class=\"n\">").append(task.elapsedMs() == null ? ""
+                                : text(elapsed(task.elapsedMs()))).append("</td><td class=\"launch\">")
+                        .append(text(task.launch())).append("</td><td>")
                         .append(text(task.entryId())).append("</td><td class=\"n\">").append(task.payloadBytes())
                         .append("</td></tr>");
             }
@@ -244,6 +251,138 @@ final class Pages {
         return page("Dead letter", "/dead/letter?queue=" + queue + "&id=" + letter.id(), html.toString(), "");
     }
 
+    /** The retries or the delayed tasks of one queue, a page of them, due first first. */
+    String waiting(DashboardData.WaitingPage page, List<String> queues) {
+        boolean retries = page.set().equals("retries");
+        String path = retries ? "/retries" : "/delayed";
+        String self = path + "?queue=" + query(page.queue()) + "&offset=" + page.offset() + "&limit=" + page.limit();
+        var html = new StringBuilder("<h1>").append(retries ? "Retries" : "Delayed tasks").append(" in ")
+                .append(text(page.queue())).append("</h1><p class=\"muted\">")
+                .append(retries ? "Failed attempts waiting for their backoff (" + text(page.queue()) + "'s retry set,"
+                        + " epoch millis); when due they go to the consuming end of the queue and run next."
+                        : "Tasks producers delayed (the delayed set, epoch seconds); when due they go to the"
+                        + " producers' end of the queue.").append("</p>");
+        html.append("<p>").append(page.total()).append(retries ? " retries" : " delayed task(s)")
+                .append(" waiting; ").append(page.tasks().size()).append(" shown from position ")
+                .append(page.offset()).append(".</p>");
+        if (!page.tasks().isEmpty()) {
+            html.append("<table id=\"").append(retries ? "retries" : "delayed").append("\"><tr><th>due</th>"
+                    + "<th>class.worker</th>").append(retries ? "<th>attempt</th>" : "").append("<th>payload</th>"
+                    + "<th>bytes</th>").append(access.readOnly() ? "" : "<th></th>").append("</tr>");
+            for (DashboardData.Waiting task : page.tasks()) {
+                html.append("<tr class=\"waiting\" data-id=\"").append(text(task.id())).append("\"><td>")
+                        .append(text(TIME.format(Instant.ofEpochMilli(task.dueMillis())))).append("</td><td>")
+                        .append(text(task.task())).append("</td>");
+                if (retries) {
+                    html.append("<td class=\"n\">").append(task.attempt()).append("</td>");
+                }
+                html.append("<td><code class=\"payload\">").append(text(task.payload())).append("</code></td>"
+                        + "<td class=\"n\">").append(task.payloadBytes()).append("</td>");
+                if (!access.readOnly()) {
+                    String hidden = hidden("queue", page.queue()) + hidden("id", task.id()) + hidden("back", self);
+                    html.append("<td>").append(button(path + "/run-now", hidden, "Run now", "run-now", false))
+                            .append(' ').append(button(path + "/delete", hidden, "Delete", "delete", false))
+                            .append("</td>");
+                }
+                html.append("</tr>");
+            }
+            html.append("</table>");
+        }
+        pager(html, path + "?queue=" + query(page.queue()) + "&amp;limit=" + page.limit(), page.offset(), page.limit(),
+                page.nextOffset());
+        return page(retries ? "Retries" : "Delayed tasks", self, html.toString(),
+                queueLinks(path, page.queue(), queues));
+    }
+
+    /** The tasks parked until a plugin provides their class, of every class or of one. */
+    String parked(DashboardData.ParkedPage page, List<String> queues) {
+        String common = "/parked?queue=" + query(page.queue()) + (page.taskClass() == null ? ""
+                : "&amp;class=" + query(page.taskClass())) + "&amp;limit=" + page.limit();
+        String self = unescape(common) + "&offset=" + page.offset();
+        String controls = "<h1>Parked in " + text(page.queue()) + "</h1><p class=\"muted\">Tasks that came before a"
+                + " plugin providing their class; a plugin that provides it puts them back on the queue, and each is"
+                + " dead-lettered at its give-up time if none came.</p><form class=\"filters\" method=\"get\""
+                + " action=\"/parked\">" + "<input type=\"hidden\" name=\"queue\" value=\"" + text(page.queue())
+                + "\"><label>class <input name=\"class\" value=\"" + text(page.taskClass()) + "\"></label>"
+                + " <button id=\"filter\">Filter</button></form>";
+        var html = new StringBuilder("<p>").append(page.total()).append(" parked task(s)")
+                .append(page.taskClass() == null ? "" : " of class " + text(page.taskClass())).append("; ")
+                .append(page.tasks().size()).append(" shown from position ").append(page.offset()).append(".</p>");
+        if (!page.tasks().isEmpty()) {
+            html.append("<table id=\"parked\"><tr><th>waits for class</th><th>class.worker</th><th>gives up</th>"
+                    + "<th>entry</th><th>payload</th><th>bytes</th></tr>");
+            for (DashboardData.Parked task : page.tasks()) {
+                html.append("<tr class=\"parked\"><td>").append(text(task.taskClass())).append("</td><td>")
+                        .append(text(task.task())).append("</td><td>")
+                        .append(text(TIME.format(Instant.ofEpochMilli(task.giveUpAtMillis())))).append("</td><td>")
+                        .append(text(task.entryId())).append("</td><td><code class=\"payload\">")
+                        .append(text(task.payload())).append("</code></td><td class=\"n\">")
+                        .append(task.payloadBytes()).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+        pager(html, common, page.offset(), page.limit(), page.nextOffset());
+        return page("Parked", self, html.toString(), queueLinks("/parked", page.queue(), queues) + controls);
+    }
+
+    /** What {@code taskhost schedules} shows for one queue. */
+    String schedules(String queue, List<ScheduleStatus> schedules, List<String> queues) {
+        var html = new StringBuilder("<h1>Schedules onto ").append(text(queue)).append("</h1>");
+        if (schedules.isEmpty()) {
+            html.append("<p id=\"no-schedules\">No host of this queue runs a schedule.</p>");
+        } else {
+            html.append("<table id=\"schedules\"><tr><th>name</th><th>source</th><th>timing</th><th>catch-up</th>"
+                    + "<th>last run</th><th>next run</th><th>announced by</th><th>payload</th></tr>");
+            for (ScheduleStatus schedule : schedules) {
+                html.append("<tr class=\"schedule\" data-name=\"").append(text(schedule.name())).append("\"><td>")
+                        .append(text(schedule.name())).append(schedule.current() ? ""
+                                : " <span class=\"bad\">(no host announced it lately)</span>").append("</td><td>")
+                        .append(text(schedule.source())).append("</td><td>").append(text(schedule.recurrence()))
+                        .append("</td><td>").append(text(schedule.catchUp())).append("</td><td>")
+                        .append(schedule.last() == null ? "never" : text(TIME.format(Instant.ofEpochMilli(
+                                schedule.last()))) + (schedule.lastBy() == null ? "" : " by " + text(schedule.lastBy())))
+                        .append("</td><td>").append(schedule.next() == null ? "none"
+                                : text(TIME.format(Instant.ofEpochMilli(schedule.next())))).append("</td><td>")
+                        .append(text(schedule.host())).append("</td><td><code class=\"payload\">")
+                        .append(text(schedule.payload())).append("</code></td></tr>");
+            }
+            html.append("</table>");
+        }
+        return page("Schedules", "/schedules?queue=" + query(queue), html.toString(),
+                queueLinks("/schedules", queue, queues));
+    }
+
+    /** Links to the same page of each queue, when the host serves more than one. */
+    private static String queueLinks(String path, String current, List<String> queues) {
+        if (queues.size() < 2) {
+            return "";
+        }
+        var links = new StringBuilder("<p class=\"queues\">Queue:");
+        for (String queue : queues) {
+            links.append(' ');
+            if (queue.equals(current)) {
+                links.append("<b>").append(text(queue)).append("</b>");
+            } else {
+                links.append("<a href=\"").append(path).append("?queue=").append(query(queue)).append("\">")
+                        .append(text(queue)).append("</a>");
+            }
+        }
+        return links.append("</p>").toString();
+    }
+
+    private static void pager(StringBuilder html, String common, long offset, int limit, long nextOffset) {
+        html.append("<p>");
+        if (offset > 0) {
+            html.append("<a id=\"earlier\" href=\"").append(common).append("&amp;offset=")
+                    .append(Math.max(0, offset - limit)).append("\">Earlier</a> ");
+        }
+        if (nextOffset >= 0) {
+            html.append("<a id=\"later\" href=\"").append(common).append("&amp;offset=").append(nextOffset)
+                    .append("\">Later</a>");
+        }
+        html.append("</p>");
+    }
+
     String hosts(List<QueueStatus> queues) {
         var html = new StringBuilder("<h1>Hosts</h1>");
         for (QueueStatus status : queues) {
@@ -331,7 +470,8 @@ final class Pages {
 
     private String page(String title, String self, String live, String controls) {
         String nav = nav("/", "Overview", self) + nav("/in-flight", "In flight", self) + nav("/dead", "Dead letters", self)
-                + nav("/hosts", "Hosts", self) + nav("/plugins", "Plugins", self);
+                + nav("/retries", "Retries", self) + nav("/delayed", "Delayed", self) + nav("/parked", "Parked", self)
+                + nav("/schedules", "Schedules", self) + nav("/hosts", "Hosts", self) + nav("/plugins", "Plugins", self);
         return document(title, nav, "<main>" + controls + "<div id=\"live\" hx-get=\"" + text(self)
                 + "\" hx-trigger=\"every " + REFRESH_SECONDS + "s\" hx-select=\"#live\" hx-swap=\"outerHTML\">" + live
                 + "</div></main>");
@@ -364,6 +504,17 @@ final class Pages {
 
     private static void row(StringBuilder html, String name, String value) {
         html.append("<tr><th>").append(text(name)).append("</th><td>").append(text(value)).append("</td></tr>");
+    }
+
+    /** 4.2 s, 3 min 7 s, 2 h 5 min. */
+    static String elapsed(long millis) {
+        if (millis < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        if (millis < 3_600_000) {
+            return millis / 60_000 + " min " + millis % 60_000 / 1000 + " s";
+        }
+        return millis / 3_600_000 + " h " + millis % 3_600_000 / 60_000 + " min";
     }
 
     private static String shorten(String text) {

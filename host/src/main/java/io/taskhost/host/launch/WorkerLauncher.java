@@ -94,6 +94,22 @@ public final class WorkerLauncher implements AutoCloseable {
      */
     public WorkerRun run(TaskAssignment assignment, LaunchPlan plan, Duration timeout)
             throws IOException, InterruptedException {
+        return run(assignment, plan, timeout, (pid, launch) -> { });
+    }
+
+    /** Told which JVM runs a task, just before the task is handed to it. */
+    @FunctionalInterface
+    public interface Handing {
+        /** @param launch {@link #COLD}, {@link #SPARE} or {@link #REUSED} */
+        void handing(long pid, String launch);
+    }
+
+    /**
+     * {@link #run(TaskAssignment, LaunchPlan, Duration)}, telling {@code handing} the JVM's pid and
+     * launch kind once it is chosen.
+     */
+    public WorkerRun run(TaskAssignment assignment, LaunchPlan plan, Duration timeout, Handing handing)
+            throws IOException, InterruptedException {
         String marker = UUID.randomUUID().toString();
         byte[] line = serialize(withMarker(assignment, marker));
         if (!jars.verify(plan.pluginJar())) {
@@ -104,6 +120,7 @@ public final class WorkerLauncher implements AutoCloseable {
         if (jvm == null) {
             jvm = start(plan, false);
         }
+        handing.handing(jvm.pid(), launch);
         WorkerRun run = jvm.run(line, marker, timeout, launch);
         if (run.report() != null && jvm.remaining() > 0 && jvm.isAlive()) {
             idle.giveBack(plan, jvm);

@@ -113,6 +113,14 @@ public record QueueKeys(String queue) {
         return tagged("heartbeat:" + hostId);
     }
 
+    /**
+     * Task id to what host {@code hostId} runs of this queue now (JSON: pid, start, launch kind,
+     * class.worker, attempt): a hash with the heartbeat's TTL, for the dashboard.
+     */
+    public String running(String hostId) {
+        return tagged("running:" + hostId);
+    }
+
     /** Held by the one host that recovers dead host {@code hostId}'s tasks: a string with a TTL. */
     public String recoveryLock(String hostId) {
         return tagged("recovering:" + hostId);

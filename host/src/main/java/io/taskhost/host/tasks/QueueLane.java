@@ -1,5 +1,6 @@
 package io.taskhost.host.tasks;
 
+import io.taskhost.host.liveness.RunningTasks;
 import io.taskhost.host.liveness.TaskRecovery;
 import io.taskhost.host.outcomes.OutcomeLog;
 import io.taskhost.host.queue.PauseFlags;
@@ -12,7 +13,7 @@ import io.taskhost.host.queue.TaskQueue;
  * queue's keys.
  */
 public record QueueLane(QueueKeys keys, TaskQueue queue, OutcomeLog outcomes, TaskRecovery recovery,
-                        PauseFlags pauseFlags) {
+                        PauseFlags pauseFlags, RunningTasks running) {
 
     public String name() {
         return keys.queue();

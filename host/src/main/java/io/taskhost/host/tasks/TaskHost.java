@@ -84,8 +84,8 @@ public final class TaskHost {
         this.random = random;
         for (QueueLane lane : this.lanes) {
             processors.put(lane, new TaskProcessor(settings.forQueue(lane.name()), routes, launcher, lane.outcomes(),
-                    disposer, lane.queue(), lane.keys().processing(settings.hostId()), clock, metrics,
-                    () -> recordFailed.set(true)));
+                    disposer, lane.queue(), lane.keys().processing(settings.hostId()), lane.running(), clock,
+                    metrics, () -> recordFailed.set(true)));
         }
         this.watch = new FetchLoopWatch(settings.fetchTimeout().multipliedBy(2).plus(STUCK_MARGIN), System::nanoTime);
         this.slots = new Semaphore(settings.workers());

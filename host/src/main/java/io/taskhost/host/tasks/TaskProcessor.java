@@ -23,6 +23,7 @@ import io.taskhost.host.queue.TaskQueue;
 import io.taskhost.host.retries.FailureDisposer;
 import io.taskhost.host.retries.FailureDisposer.Disposed;
 import io.taskhost.host.limits.RunLimits;
+import io.taskhost.host.liveness.RunningTasks;
 import io.taskhost.host.payload.TaskEnvelope;
 import io.taskhost.worker.TaskAssignment;
 import io.taskhost.worker.WorkerEnd;
@@ -51,14 +52,15 @@ final class TaskProcessor {
     private final FailureDisposer disposer;
     private final TaskQueue queue;
     private final String processingKey;
+    private final RunningTasks running;
     private final Clock clock;
     private final TaskMetrics metrics;
     private final Runnable recordFailed;
 
     /** @param recordFailed told each time recording an outcome fails, before it is tried again */
     TaskProcessor(TaskSettings settings, Supplier<RoutingTable> routes, WorkerLauncher launcher, OutcomeLog outcomes,
-                  FailureDisposer disposer, TaskQueue queue, String processingKey, Clock clock, TaskMetrics metrics,
-                  Runnable recordFailed) {
+                  FailureDisposer disposer, TaskQueue queue, String processingKey, RunningTasks running, Clock clock,
+                  TaskMetrics metrics, Runnable recordFailed) {
         this.settings = settings;
         this.parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         this.routes = routes;
@@ -67,6 +69,7 @@ final class TaskProcessor {
         this.disposer = disposer;
         this.queue = queue;
         this.processingKey = processingKey;
+        this.running = running;
         this.clock = clock;
         this.metrics = metrics;
         this.recordFailed = recordFailed;
@@ -92,6 +95,7 @@ final class TaskProcessor {
             putBack(task);
             throw e;
         } finally {
+            running.finished(id);
             MDC.remove("taskId");
             MDC.remove("plugin");
         }
@@ -138,7 +142,9 @@ final class TaskProcessor {
         try {
             run = launcher.run(assignment, new LaunchPlan(route.plugin().cachedJar(), limits.jvmOptionsWithHeap(),
                     limits.warmSpares(), limits.tasksPerWorker(), route.worker().javaClass(), limits.network()),
-                    limits.timeout());
+                    limits.timeout(), (pid, launch) -> running.started(attempt.id(), new RunningTasks.RunningTask(pid,
+                            System.currentTimeMillis(), launch, payload.taskClass() + "." + payload.worker(),
+                            envelope.attempt())));
         } catch (IOException e) {
             OutcomeRecord failed = attempt.failed(payload, envelope, route, Cause.LAUNCH_FAILED,
                     "could not start a worker JVM for " + route.plugin().cachedJar() + ": " + e.getMessage());

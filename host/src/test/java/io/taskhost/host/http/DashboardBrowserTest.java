@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
+import io.taskhost.host.delayed.DelayedTasks;
+import io.taskhost.host.queue.TaskEntry;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +51,7 @@ class DashboardBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = QueueProbe.DEADLINE;
+    private static final Instant FAR_FUTURE = Instant.parse("3000-01-01T00:00:00Z");
 
     @TempDir
     static Path temp;
@@ -139,6 +144,112 @@ class DashboardBrowserTest {
         open("/in-flight");
         assertEquals("In flight in " + queueKey, heading());
         screenshot("in-flight");
+    }
+
+    @Test
+    void theWaitingPagesRenderAndArePhotographed() {
+        var delayed = new DelayedTasks(queue.redis(), queue.keys());
+        delayed.delay(bytes("{\"worker\":\"send\",\"class\":\"Mail\",\"params\":{\"to\":\"a@example.com\"}}"),
+                FAR_FUTURE);
+        delayed.delay(bytes("{\"worker\":\"build\",\"class\":\"Report\",\"params\":{\"month\":\"2026-11\"}}"),
+                FAR_FUTURE.plusSeconds(3600));
+        queue.redis().zadd(bytes(queue.keys().retries()), FAR_FUTURE.toEpochMilli(), bytes("{\"worker\":\"charge\","
+                + "\"class\":\"Billing\",\"params\":{\"invoice\":42},\"_taskhost\":{\"attempt\":2,\"history\":[]}}"));
+        byte[] parked = TaskEntry.create(bytes("{\"worker\":\"resize\",\"class\":\"Images\",\"params\":{}}")).entry();
+        queue.redis().zadd(bytes(queue.keys().parked()), FAR_FUTURE.toEpochMilli(), parked);
+        queue.redis().zadd(bytes(queue.keys().parkedFor("Images")), FAR_FUTURE.toEpochMilli(), parked);
+        queue.redis().hset(queue.keys().schedules(), "nightly-report", "{\"name\":\"nightly-report\",\"source\":"
+                + "\"reports-1.0.jar\",\"recurrence\":\"cron 0 3 * * *\",\"queue\":\"" + queueKey + "\","
+                + "\"catchUp\":\"latest\",\"payload\":\"{}\",\"next\":" + FAR_FUTURE.toEpochMilli()
+                + ",\"host\":\"host-" + queueKey + "\",\"seenAt\":" + System.currentTimeMillis() + "}");
+        try {
+            open("/delayed");
+            assertEquals("Delayed tasks in " + queueKey, heading());
+            assertTrue(text("#delayed").contains("Mail.send"), text("#delayed"));
+            assertTrue(text("#delayed").contains("Report.build"), text("#delayed"));
+            screenshot("delayed");
+
+            open("/retries");
+            assertTrue(text("#retries").contains("Billing.charge"), text("#retries"));
+            screenshot("retries");
+
+            open("/parked");
+            assertTrue(text("#parked").contains("Images.resize"), text("#parked"));
+            screenshot("parked");
+
+            open("/schedules");
+            assertTrue(text("#schedules").contains("nightly-report"), text("#schedules"));
+            assertTrue(text("#schedules").contains("cron 0 3 * * *"), text("#schedules"));
+            screenshot("schedules");
+        } finally {
+            queue.redis().del(queue.keys().delayed(), queue.keys().retries(), queue.keys().parked(),
+                    queue.keys().parkedFor("Images"), queue.keys().schedules());
+        }
+    }
+
+    @Test
+    void inFlightShowsTheRunningWorkersPidAndLaunch() {
+        queue.push("{\"worker\":\"sleep\",\"class\":\"Fixtures\",\"params\":{\"millis\":6000}}");
+        open("/in-flight");
+
+        new WebDriverWait(browser, WAIT).until(driver -> !text("#in-flight td.pid").isEmpty());
+
+        assertTrue(text("#in-flight").contains("Fixtures.sleep"), text("#in-flight"));
+        assertEquals("cold", text("#in-flight td.launch"));
+        screenshot("in-flight-running");
+        new WebDriverWait(browser, WAIT).until(driver -> !browser.findElements(By.id("no-tasks")).isEmpty());
+    }
+
+    @Test
+    void clickingRunNowRunsADelayedTaskInAWorker() {
+        byte[] payload = bytes("{\"worker\":\"echo\",\"class\":\"Fixtures\",\"params\":{\"marker\":\"run-now-in-the-browser\"}}");
+        new DelayedTasks(queue.redis(), queue.keys()).delay(payload, FAR_FUTURE);
+        String id = DelayedTasks.idOf(payload);
+        open("/delayed");
+
+        browser.findElement(By.cssSelector("tr[data-id='" + id + "'] button.run-now")).click();
+
+        JsonNode outcome = Eventually.value(WAIT, "the delayed task's outcome", () -> queue.outcomes().stream()
+                .filter(record -> record.path("result").path("marker").asText().equals("run-now-in-the-browser"))
+                .findFirst().orElse(null));
+        assertEquals("passed", outcome.path("status").asText());
+        assertEquals(0, queue.redis().zcard(queue.keys().delayed()));
+        new WebDriverWait(browser, WAIT).until(driver -> driver.findElements(
+                By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
+    }
+
+    @Test
+    void clickingDeleteRemovesARetry() {
+        byte[] retry = bytes("{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":{\"deleted\":true}}");
+        queue.redis().zadd(bytes(queue.keys().retries()), FAR_FUTURE.toEpochMilli(), retry);
+        String id = DelayedTasks.idOf(retry);
+        open("/retries");
+
+        browser.findElement(By.cssSelector("tr[data-id='" + id + "'] button.delete")).click();
+
+        new WebDriverWait(browser, WAIT).until(driver -> driver.findElements(
+                By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
+        assertEquals(0, queue.redis().zcard(queue.keys().retries()));
+    }
+
+    @Test
+    void aScriptInADelayedPayloadIsShownAsTextAndNeverRuns() {
+        String hostile = "<script>window.pwned = 1; alert('pwned')</script><img src=x onerror=\"window.pwned = 2\">";
+        new DelayedTasks(queue.redis(), queue.keys()).delay(bytes("{\"worker\":\"send\",\"class\":\"Mail\","
+                + "\"params\":{\"body\":\"" + hostile.replace("\"", "\\\"") + "\"}}"), FAR_FUTURE);
+        try {
+            open("/delayed");
+
+            assertTrue(text("#delayed").contains("<script>window.pwned = 1; alert('pwned')</script>"),
+                    text("#delayed"));
+            assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript(
+                    "return typeof window.pwned === 'undefined';"));
+            assertTrue(browser.findElements(By.cssSelector("#delayed script, #delayed img")).isEmpty());
+            screenshot("escaped-delayed-payload");
+        } finally {
+            queue.redis().del(queue.keys().delayed());
+        }
     }
 
     @Test
@@ -243,6 +354,10 @@ class DashboardBrowserTest {
             browser.get(guardedBase + "/dead");
             assertEquals("Dead letters", heading());
         }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void open(String path) {

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskhost.host.Host;
+import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardSecurityTest {
 
     private static final String TOKEN = "a-token-of-32-characters-or-so-1";
+    private static final Instant FAR_FUTURE = Instant.parse("3000-01-01T00:00:00Z");
 
     @TempDir
     static Path temp;
@@ -118,6 +122,48 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void aCrossSitePostToRunOrDeleteAWaitingTaskIsRefusedAndChangesNothing() {
+        var http = client(open);
+        byte[] payload = "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"params\":{\"cross\":1}}"
+                .getBytes(StandardCharsets.UTF_8);
+        new DelayedTasks(openQueue.redis(), openQueue.keys()).delay(payload, FAR_FUTURE);
+        openQueue.redis().zadd(openQueue.keys().retries().getBytes(StandardCharsets.UTF_8),
+                FAR_FUTURE.toEpochMilli(), payload);
+        String id = DelayedTasks.idOf(payload);
+        try {
+            for (String action : List.of("/api/delayed/run-now", "/api/delayed/delete", "/api/retries/run-now",
+                    "/api/retries/delete", "/delayed/delete", "/retries/run-now")) {
+                assertEquals(403, http.post(action, Map.of("id", id)).status(), action + " without the CSRF token");
+                assertEquals(403, http.post(action, http.withCsrf(Map.of("id", id)), "Origin", "https://evil.example")
+                        .status(), action + " from a foreign Origin");
+                assertEquals(403, http.post(action, http.withCsrf(Map.of("id", id)), "Sec-Fetch-Site", "cross-site")
+                        .status(), action + " cross-site");
+            }
+            assertEquals(1, openQueue.redis().zcard(openQueue.keys().delayed()), "nothing ran nor went");
+            assertEquals(1, openQueue.redis().zcard(openQueue.keys().retries()), "nothing ran nor went");
+        } finally {
+            openQueue.redis().del(openQueue.keys().delayed(), openQueue.keys().retries());
+        }
+    }
+
+    @Test
+    void aDelayedPayloadsMarkupIsShownAsText() {
+        var http = client(open);
+        byte[] payload = "{\"worker\":\"<img src=x>\",\"class\":\"Mail\",\"params\":{\"html\":\"<script>alert('d')</script>\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        new DelayedTasks(openQueue.redis(), openQueue.keys()).delay(payload, FAR_FUTURE);
+        try {
+            String html = http.get("/delayed").body();
+            assertFalse(html.contains("<script>alert"), html);
+            assertFalse(html.contains("<img src=x>"), html);
+            assertTrue(html.contains("&lt;script&gt;alert(&#39;d&#39;)&lt;/script&gt;"), html);
+            assertTrue(html.contains("Mail.&lt;img src=x&gt;"), html);
+        } finally {
+            openQueue.redis().del(openQueue.keys().delayed());
+        }
+    }
+
+    @Test
     void theBearerTokenAloneAuthorizesAPostFromAScript() {
         var http = client(guarded);
         DashboardClient.Reply pause = http.post("/api/hosts/pause", Map.of(), "Authorization", "Bearer " + TOKEN);
@@ -132,7 +178,12 @@ class DashboardSecurityTest {
         var http = client(readOnly);
         String id = DeadLetterFixtures.write(readOnlyQueue.redis(), readOnlyQueue.keys(), "Mail", "send", "exception",
                 "{}");
-        for (String page : List.of("/", "/dead", "/dead/letter?id=" + id, "/hosts", "/plugins", "/in-flight")) {
+        byte[] waiting = "{\"worker\":\"noop\",\"class\":\"Fixtures\"}".getBytes(StandardCharsets.UTF_8);
+        new DelayedTasks(readOnlyQueue.redis(), readOnlyQueue.keys()).delay(waiting, FAR_FUTURE);
+        readOnlyQueue.redis().zadd(readOnlyQueue.keys().retries().getBytes(StandardCharsets.UTF_8),
+                FAR_FUTURE.toEpochMilli(), waiting);
+        for (String page : List.of("/", "/dead", "/dead/letter?id=" + id, "/hosts", "/plugins", "/in-flight",
+                "/delayed", "/retries", "/parked", "/schedules")) {
             String html = http.get(page).body();
             assertFalse(html.matches("(?s).*<button class=\"[a-z-]+\".*"), "no button but the filter's: " + html);
             assertFalse(html.contains("method=\"post\""), page);
@@ -141,6 +192,14 @@ class DashboardSecurityTest {
         assertEquals(403, http.post("/api/dead/delete", http.withCsrf(Map.of("id", id))).status());
         assertEquals(403, http.post("/hosts/pause", http.withCsrf(Map.of())).status());
         assertEquals(List.of(id), readOnlyQueue.deadIds());
+        for (String action : List.of("/api/delayed/run-now", "/api/delayed/delete", "/api/retries/run-now",
+                "/api/retries/delete")) {
+            assertEquals(403, http.post(action, http.withCsrf(Map.of("id", DelayedTasks.idOf(waiting)))).status(),
+                    action);
+        }
+        assertEquals(1, readOnlyQueue.redis().zcard(readOnlyQueue.keys().delayed()));
+        assertEquals(1, readOnlyQueue.redis().zcard(readOnlyQueue.keys().retries()));
+        readOnlyQueue.redis().del(readOnlyQueue.keys().delayed(), readOnlyQueue.keys().retries());
     }
 
     @Test
