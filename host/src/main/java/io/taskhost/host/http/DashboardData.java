@@ -57,12 +57,14 @@ final class DashboardData {
 
     /** One queue as {@code /api/overview} shows it. */
     record QueueSummary(String queue, long waiting, long inFlight, long retrying, long parked, long dead,
-                        boolean paused, Map<String, Long> counters, List<Minute> minutes) {
+                        long delayed, Double delayedOldestDue, boolean paused, Map<String, Long> counters,
+                        List<Minute> minutes) {
 
         static QueueSummary of(Overview overview) {
             QueueStatus status = overview.status();
             return new QueueSummary(status.queue(), status.waiting(), overview.inFlight(), status.retrying(),
-                    status.parked(), status.dead(), status.paused(), status.counters(), overview.minutes());
+                    status.parked(), status.dead(), status.delayed(), status.delayedOldestDue(), status.paused(),
+                    status.counters(), overview.minutes());
         }
     }
 

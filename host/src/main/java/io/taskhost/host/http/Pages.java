@@ -5,6 +5,7 @@ import static io.taskhost.host.http.Html.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskhost.host.delayed.DelayedTasks;
 import io.taskhost.host.plugins.CatalogSnapshot;
 import io.taskhost.host.schedules.ScheduleStatus;
 import io.taskhost.host.status.QueueStatus;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -56,12 +58,17 @@ final class Pages {
             html.append("<h2>Queue ").append(text(status.queue())).append(status.paused()
                     ? " <span class=\"badge\">paused</span>" : "").append("</h2>");
             html.append("<table id=\"counts-").append(text(status.queue())).append("\"><tr><th>waiting</th>"
-                    + "<th>in flight</th><th>retrying</th><th>parked</th><th>dead</th></tr><tr>");
+                    + "<th>in flight</th><th>retrying</th><th>parked</th><th>dead</th><th>delayed</th></tr><tr>");
             for (long count : new long[] {status.waiting(), overview.inFlight(), status.retrying(), status.parked(),
-                    status.dead()}) {
+                    status.dead(), status.delayed()}) {
                 html.append("<td class=\"n\">").append(count).append("</td>");
             }
             html.append("</tr></table>");
+            if (status.delayedOldestDue() != null) {
+                html.append("<p class=\"muted\">The earliest delayed task is due ")
+                        .append(text(DelayedTasks.instant(status.delayedOldestDue()).truncatedTo(ChronoUnit.SECONDS)
+                                .toString())).append(".</p>");
+            }
             html.append("<p class=\"muted\">Since the counters began: ");
             status.counters().forEach((name, value) -> html.append(text(name)).append(' ').append(value).append("; "));
             html.append("</p>");

@@ -86,6 +86,23 @@ class DashboardApiTest {
     }
 
     @Test
+    void overviewCountsTheDelayedTasksAndTheEarliestDue() {
+        long due = java.time.Instant.now().getEpochSecond() + 3600;
+        queue.redis().zadd(queue.keys().delayed(), due + 0.5, "{\"worker\":\"noop\",\"class\":\"Fixtures\"}");
+        queue.redis().zadd(queue.keys().delayed(), due + 60, "{\"worker\":\"noop\",\"class\":\"Fixtures\",\"n\":2}");
+        try {
+            JsonNode counts = http.get("/api/overview").json().path("queues").get(0);
+            assertEquals(2, counts.path("delayed").asLong(), counts.toString());
+            assertEquals(due + 0.5, counts.path("delayedOldestDue").asDouble(), 0.001, counts.toString());
+
+            String page = http.get("/").body();
+            assertTrue(page.contains("<th>delayed</th>"), page);
+        } finally {
+            queue.redis().del(queue.keys().delayed());
+        }
+    }
+
+    @Test
     void minuteCountersExpireADayLater() {
         queue.push("{\"worker\":\"noop\",\"class\":\"Fixtures\"}");
         JsonNode outcome = queue.awaitOutcome("noop");
