@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -241,6 +242,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
         RedisFloor.Result redisFloor;
+        OptionalDouble redisBenchmarkFloor;
         OptionalLong hostIdleRss;
         OptionalLong workerIdleRss;
         try (EmbeddedRedis redis = EmbeddedRedis.start(0);
@@ -265,6 +267,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             System.out.printf("the Redis floor: %d tasks, LMOVE then an acking EVAL, on %d connection(s)%n",
                     redisFloorTasks, slots);
             redisFloor = new RedisFloor().measure(redis.url(), slots, redisFloorTasks);
+            redisBenchmarkFloor = new RedisFloor().byRedisBenchmark(redis.url(), slots, redisFloorTasks);
             HostSettings defaults = settings(redis.url(), plugins, "idle").build();
             try (Host host = Host.start(defaults)) {
                 var keys = new QueueKeys(defaults.queue());
@@ -322,6 +325,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
         row(floorMeasure(redisFloor), redisFloor.tasksPerSecond());
+        redisBenchmarkFloor.ifPresent(figure -> row(crossCheckMeasure(slots), figure));
         boolean reuseMeasured = modes.stream().anyMatch(mode -> mode.trim().equals("reuse"));
         for (SandboxMode sandboxMode : reuseMeasured ? sandboxModes() : List.<SandboxMode>of()) {
             row("reuse mode, sandbox " + sandboxMode + ": share of the Redis floor (%)",
@@ -343,16 +347,24 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         return "floor: Redis reliable fetch-and-ack per second, " + floor.connections() + " connections";
     }
 
+    private static String crossCheckMeasure(int connections) {
+        return "the same floor by redis-benchmark -c " + connections + ": LMOVE and the acking EVAL, each alone,"
+                + " 1 / (1/a + 1/b)";
+    }
+
     /** {@code --redis-floor}: the floor alone, on a bundled redis-server. */
     private void measureRedisFloor() throws Exception {
         slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         RedisFloor.Result floor;
+        OptionalDouble crossCheck;
         try (EmbeddedRedis redis = EmbeddedRedis.start(0)) {
             floor = new RedisFloor().measure(redis.url(), slots, redisFloorTasks);
+            crossCheck = new RedisFloor().byRedisBenchmark(redis.url(), slots, redisFloorTasks);
         }
         System.out.println("| measure | figure |");
         System.out.println("|---|---|");
         row(floorMeasure(floor), floor.tasksPerSecond());
+        crossCheck.ifPresent(figure -> row(crossCheckMeasure(slots), figure));
     }
 
     /** The host sandbox modes to measure each launch mode in, as {@code --sandbox} names them. */

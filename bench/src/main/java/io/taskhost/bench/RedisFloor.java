@@ -2,14 +2,19 @@ package io.taskhost.bench;
 
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
@@ -29,6 +34,7 @@ final class RedisFloor {
 
     private static final String ACK = "return redis.call('LREM', KEYS[1], 1, ARGV[1])";
     private static final int PUSH_BATCH = 1000;
+    private static final Pattern REQUESTS_PER_SECOND = Pattern.compile("([0-9.]+) requests per second");
 
     /**
      * @param fetched tasks LMOVE returned
@@ -71,6 +77,50 @@ final class RedisFloor {
             }
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /**
+     * The same floor by {@code redis-benchmark -c connections}, where it is on the PATH: {@code LMOVE}
+     * of a list onto itself, then the acking {@code EVAL}, each {@code requests} times alone, combined
+     * as one of each per task, 1 / (1/a + 1/b). Nothing when there is no redis-benchmark.
+     */
+    OptionalDouble byRedisBenchmark(String url, int connections, int requests) throws Exception {
+        URI server = URI.create(url);
+        String key = "{bench-floor-" + UUID.randomUUID().toString().substring(0, 8) + "}:rotating";
+        try (Jedis redis = new Jedis(server)) {
+            redis.rpush(key, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            try {
+                OptionalDouble lmove = requestsPerSecond(server, connections, requests,
+                        List.of("LMOVE", key, key, "RIGHT", "LEFT"));
+                OptionalDouble ack = requestsPerSecond(server, connections, requests,
+                        List.of("EVAL", ACK, "1", key + ":acked", "x"));
+                if (lmove.isEmpty() || ack.isEmpty()) {
+                    return OptionalDouble.empty();
+                }
+                return OptionalDouble.of(1 / (1 / lmove.getAsDouble() + 1 / ack.getAsDouble()));
+            } finally {
+                redis.unlink(key);
+            }
+        }
+    }
+
+    private static OptionalDouble requestsPerSecond(URI server, int connections, int requests, List<String> command)
+            throws InterruptedException {
+        List<String> line = new ArrayList<>(List.of("redis-benchmark", "-h", server.getHost(),
+                "-p", Integer.toString(server.getPort()), "-c", Integer.toString(connections),
+                "-n", Integer.toString(requests), "-q"));
+        line.addAll(command);
+        try {
+            Process benchmark = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String output = new String(benchmark.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (benchmark.waitFor() != 0) {
+                return OptionalDouble.empty();
+            }
+            Matcher figure = REQUESTS_PER_SECOND.matcher(output);
+            return figure.find() ? OptionalDouble.of(Double.parseDouble(figure.group(1))) : OptionalDouble.empty();
+        } catch (IOException e) {
+            return OptionalDouble.empty(); // no redis-benchmark on the PATH
         }
     }
 
