@@ -30,6 +30,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -142,6 +144,16 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                     + " Default: ${DEFAULT-VALUE}")
     String sandbox;
 
+    @Option(names = "--redis-floor-tasks", defaultValue = "50000",
+            description = "Tasks in the Redis floor's run: LMOVE then an EVAL that acks, on as many connections as"
+                    + " worker slots. Default: ${DEFAULT-VALUE}")
+    int redisFloorTasks;
+
+    @Option(names = "--redis-floor",
+            description = "Instead of the launch modes: the Redis floor alone (see --redis-floor-tasks), on a bundled"
+                    + " redis-server, with as many connections as worker slots.")
+    boolean redisFloorOnly;
+
     @Option(names = "--idle-seconds", defaultValue = "10",
             description = "How long to measure the host's CPU on an empty queue. Default: ${DEFAULT-VALUE}")
     int idleSeconds;
@@ -206,6 +218,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             work = scratch.path();
             if (redisCeiling || compareWaitReplicas != null || compareCluster != null || compareSeed) {
                 measureRedis();
+            } else if (redisFloorOnly) {
+                measureRedisFloor();
             } else {
                 measureAll();
             }
@@ -227,6 +241,10 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
+        RedisFloor.Result redisFloor;
+        OptionalDouble redisBenchmarkFloor;
+        OptionalLong hostIdleRss;
+        OptionalLong workerIdleRss;
         try (EmbeddedRedis redis = EmbeddedRedis.start(0);
              UnifiedJedis client = RedisClient.create(URI.create(redis.url()))) {
             HostSettings warmUp = inMode(settings(redis.url(), plugins, "warm-up"), "strict").build();
@@ -246,6 +264,10 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                     }
                 }
             }
+            System.out.printf("the Redis floor: %d tasks, LMOVE then an acking EVAL, on %d connection(s)%n",
+                    redisFloorTasks, slots);
+            redisFloor = new RedisFloor().measure(redis.url(), slots, redisFloorTasks);
+            redisBenchmarkFloor = new RedisFloor().byRedisBenchmark(redis.url(), slots, redisFloorTasks);
             HostSettings defaults = settings(redis.url(), plugins, "idle").build();
             try (Host host = Host.start(defaults)) {
                 var keys = new QueueKeys(defaults.queue());
@@ -253,6 +275,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 NoopTasks.awaitProcessed(client, keys, slots * 2);
                 LockSupport.parkNanos(IDLE_SETTLE.toNanos());
                 idle = idleCpuPercent(Duration.ofSeconds(idleSeconds));
+                hostIdleRss = ResidentMemory.ofHost();
+                workerIdleRss = ResidentMemory.largestWorker();
             }
         }
 
@@ -300,6 +324,47 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         row("floor: one bare worker-JVM start, mean wall ms", floor.wallMillis());
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
+        row(floorMeasure(redisFloor), redisFloor.tasksPerSecond());
+        redisBenchmarkFloor.ifPresent(figure -> row(crossCheckMeasure(slots), figure));
+        boolean reuseMeasured = modes.stream().anyMatch(mode -> mode.trim().equals("reuse"));
+        for (SandboxMode sandboxMode : reuseMeasured ? sandboxModes() : List.<SandboxMode>of()) {
+            row("reuse mode, sandbox " + sandboxMode + ": share of the Redis floor (%)",
+                    100 * results.get(run("reuse", sandboxMode)).tasksPerSecond() / redisFloor.tasksPerSecond());
+        }
+        mibRow("host RSS, idle on an empty queue, default settings (MiB; the bench's JVM, which runs the hosts)",
+                hostIdleRss);
+        mibRow("a waiting worker JVM's RSS, idle (MiB)", workerIdleRss);
+        for (SandboxMode sandboxMode : reuseMeasured ? sandboxModes() : List.<SandboxMode>of()) {
+            Result reuse = results.get(run("reuse", sandboxMode));
+            mibRow("host RSS under load, peak during the reuse burst, sandbox " + sandboxMode + " (MiB)",
+                    reuse.hostRssPeak());
+            mibRow("a worker JVM's RSS under load, peak during the reuse burst, sandbox " + sandboxMode + " (MiB)",
+                    reuse.workerRssPeak());
+        }
+    }
+
+    private static String floorMeasure(RedisFloor.Result floor) {
+        return "floor: Redis reliable fetch-and-ack per second, " + floor.connections() + " connections";
+    }
+
+    private static String crossCheckMeasure(int connections) {
+        return "the same floor by redis-benchmark -c " + connections + ": LMOVE and the acking EVAL, each alone,"
+                + " 1 / (1/a + 1/b)";
+    }
+
+    /** {@code --redis-floor}: the floor alone, on a bundled redis-server. */
+    private void measureRedisFloor() throws Exception {
+        slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        RedisFloor.Result floor;
+        OptionalDouble crossCheck;
+        try (EmbeddedRedis redis = EmbeddedRedis.start(0)) {
+            floor = new RedisFloor().measure(redis.url(), slots, redisFloorTasks);
+            crossCheck = new RedisFloor().byRedisBenchmark(redis.url(), slots, redisFloorTasks);
+        }
+        System.out.println("| measure | figure |");
+        System.out.println("|---|---|");
+        row(floorMeasure(floor), floor.tasksPerSecond());
+        crossCheck.ifPresent(figure -> row(crossCheckMeasure(slots), figure));
     }
 
     /** The host sandbox modes to measure each launch mode in, as {@code --sandbox} names them. */
@@ -408,7 +473,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      *                {@code auto: bubblewrap}
      */
     private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches,
-                          String sandbox) {
+                          String sandbox, OptionalLong hostRssPeak, OptionalLong workerRssPeak) {
     }
 
     private Result measure(Host host, UnifiedJedis client, QueueKeys keys, String mode, SandboxMode sandboxMode)
@@ -422,9 +487,16 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
         Duration cpuBefore = cpuTime(ProcessHandle.current());
         long start = System.nanoTime();
-        NoopTasks.push(client, keys, burst);
-        NoopTasks.awaitProcessed(client, keys, warmup + burst);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds;
+        ResidentMemory.Peaks rss = new ResidentMemory.Peaks();
+        try (rss) {
+            NoopTasks.push(client, keys, burst);
+            NoopTasks.awaitProcessed(client, keys, warmup + burst);
+            seconds = (System.nanoTime() - start) / 1e9;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sampling the host's memory", e);
+        }
         double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
         Launches launches = launchesOf(client, keys, Math.min(burst, 1000));
 
@@ -438,7 +510,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
         return new Result(burst / seconds, hostCpuPerTask, percentile(toStart, 50), percentile(toStart, 99),
-                launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()));
+                launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()),
+                rss.host(), rss.worker());
     }
 
 
@@ -459,6 +532,11 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     private static void row(String measure, double figure) {
         System.out.printf(Locale.ROOT, "| %s | %.1f |%n", measure, figure);
+    }
+
+    private static void mibRow(String measure, OptionalLong mib) {
+        System.out.printf(Locale.ROOT, "| %s | %s |%n", measure,
+                mib.isPresent() ? Long.toString(mib.getAsLong()) : "not read (no /proc)");
     }
 
 

@@ -35,7 +35,7 @@ class SandboxBenchTest {
         try (CliProcess bench = CliProcess.start(temp, "bench", "--plugin-jar", fixtures.toString(), "--modes", "strict",
                 "--sandbox", "both", "--workers", "1", "--tasks", "2", "--latency-samples", "1",
                 "--latency-interval-ms", "1", "--floor-starts", "2", "--true-starts", "2", "--host-warm-up-tasks", "1",
-                "--idle-seconds", "1")) {
+                "--idle-seconds", "1", "--redis-floor-tasks", "200")) {
             assertEquals(0, bench.awaitExit(DEADLINE), bench.output());
             output = bench.output();
             rows = bench.stdout().lines().filter(line -> line.startsWith("| ")).toList();
@@ -62,6 +62,14 @@ class SandboxBenchTest {
                 "| `true` in bubblewrap, network none |", "| floor: worker JVM, bare |", "| worker JVM in bubblewrap |",
                 "| worker JVM in bubblewrap, network none |")) {
             assertTrue(rows.stream().anyMatch(row -> row.startsWith(start)), start + " in\n" + output);
+        }
+    }
+
+    @Test
+    void theRedisFetchAndAckFloorAndTheHostsMemoryAreMeasuredInTheSameRun() {
+        for (String measure : List.of("| floor: Redis reliable fetch-and-ack per second, 1 connections |",
+                "| host RSS, idle on an empty queue, ", "| a waiting worker JVM's RSS, idle (MiB) |")) {
+            assertTrue(rows.stream().anyMatch(row -> row.startsWith(measure)), measure + " in\n" + output);
         }
     }
 
