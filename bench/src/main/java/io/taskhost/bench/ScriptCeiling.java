@@ -71,6 +71,7 @@ final class ScriptCeiling {
         List<QueueKeys> queueKeys = queues.stream().map(QueueKeys::new).toList();
         int threadCount = connections * queues.size();
         ExecutorService threads = Executors.newFixedThreadPool(threadCount);
+        long firstMinute = epochMinute();
         try (UnifiedJedis redis = RedisConnector.connect(url, FETCH_TIMEOUT, threadCount + 1)) {
             RedisCpu cpu = new RedisCpu(redis, nodeUrls);
             try {
@@ -110,12 +111,20 @@ final class ScriptCeiling {
                     for (int i = 0; i < connections; i++) {
                         used.add(keys.processing("ceiling-" + i));
                     }
+                    // The record script counts each outcome in its minute's counters, for the dashboard.
+                    for (long minute = firstMinute - 1; minute <= epochMinute() + 1; minute++) {
+                        used.add(keys.minute(minute));
+                    }
                     redis.unlink(used.toArray(String[]::new));
                 }
             }
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    private static long epochMinute() {
+        return System.currentTimeMillis() / 60_000;
     }
 
     private static long sum(List<Future<Long>> counts) throws Exception {
