@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
 import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.QueueProbe;
-import io.taskhost.host.testing.TestHosts;
-import io.taskhost.host.testing.TestRedis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +24,7 @@ class DashboardApiTest {
     @TempDir
     static Path temp;
 
+    private static DashboardHost dashboard;
     private static String queueKey;
     private static Host host;
     private static QueueProbe queue;
@@ -33,21 +32,17 @@ class DashboardApiTest {
 
     @BeforeAll
     static void startHost() {
-        queueKey = TestHosts.uniqueQueue();
-        host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey,
-                TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache"), "--max-attempts", "1",
-                "--warm-spares", "0", "--http-port", Integer.toString(TestHosts.freePort())));
-        queue = new QueueProbe(TestRedis.shared(), queueKey);
-        http = new DashboardClient(host.httpAddress().orElseThrow());
+        dashboard = DashboardHost.start(temp);
+        queueKey = dashboard.queueKey;
+        host = dashboard.host;
+        queue = dashboard.queue;
+        http = dashboard.http;
     }
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (queue != null) {
-            queue.close();
-        }
-        if (host != null) {
-            host.close();
+        if (dashboard != null) {
+            dashboard.close();
         }
     }
 

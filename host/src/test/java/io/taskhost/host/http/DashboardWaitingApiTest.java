@@ -33,6 +33,7 @@ class DashboardWaitingApiTest {
     @TempDir
     static Path temp;
 
+    private static DashboardHost dashboard;
     private static String queueKey;
     private static Host host;
     private static QueueProbe queue;
@@ -40,21 +41,17 @@ class DashboardWaitingApiTest {
 
     @BeforeAll
     static void startHost() {
-        queueKey = TestHosts.uniqueQueue();
-        host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey,
-                TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache"), "--max-attempts", "1",
-                "--warm-spares", "0", "--http-port", Integer.toString(TestHosts.freePort())));
-        queue = new QueueProbe(TestRedis.shared(), queueKey);
-        http = new DashboardClient(host.httpAddress().orElseThrow());
+        dashboard = DashboardHost.start(temp);
+        queueKey = dashboard.queueKey;
+        host = dashboard.host;
+        queue = dashboard.queue;
+        http = dashboard.http;
     }
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (queue != null) {
-            queue.close();
-        }
-        if (host != null) {
-            host.close();
+        if (dashboard != null) {
+            dashboard.close();
         }
     }
 
