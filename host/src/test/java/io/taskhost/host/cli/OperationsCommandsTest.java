@@ -10,12 +10,9 @@ import io.taskhost.host.testing.Eventually;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** status, enqueue, pause and resume against a running host. */
 class OperationsCommandsTest {
@@ -23,23 +20,8 @@ class OperationsCommandsTest {
     @TempDir
     Path temp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result taskhost(String queue, String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var commandLine = new CommandLine(new Main());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--redis";
-        all[args.length + 1] = TestRedis.shared().url();
-        all[args.length + 2] = "--queue";
-        all[args.length + 3] = queue;
-        int code = commandLine.execute(all);
-        return new Result(code, out.toString(), err.toString());
+    private static CommandResult taskhost(String queue, String... args) {
+        return CommandResult.onQueue(queue, args);
     }
 
     @Test
@@ -48,7 +30,7 @@ class OperationsCommandsTest {
         try (Host host = TestHosts.start(TestHosts.settings(TestRedis.shared(), queueKey,
                 TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("c")));
              var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
-            Result queued = taskhost(queueKey, "enqueue", "--class", "Fixtures", "--worker", "echo",
+            CommandResult queued = taskhost(queueKey, "enqueue", "--class", "Fixtures", "--worker", "echo",
                     "--params", "{\"path\":\"a/b\",\"n\":1}");
             assertEquals(0, queued.code(), queued.err());
             JsonNode echoed = queue.awaitOutcome("echo");
@@ -58,7 +40,7 @@ class OperationsCommandsTest {
             Eventually.within(QueueProbe.DEADLINE, "the host to notice the pause", host::isPaused);
             assertEquals(0, taskhost(queueKey, "enqueue", "--class", "Fixtures", "--worker", "noop").code());
 
-            Result status = taskhost(queueKey, "status", "--json");
+            CommandResult status = taskhost(queueKey, "status", "--json");
             assertEquals(0, status.code(), status.err());
             JsonNode json = new ObjectMapper().readTree(status.out());
             assertTrue(json.path("paused").asBoolean());
@@ -77,7 +59,7 @@ class OperationsCommandsTest {
 
     @Test
     void enqueueRefusesParamsThatAreNotJson() {
-        Result refused = taskhost(TestHosts.uniqueQueue(), "enqueue", "--worker", "noop", "--params", "{oops");
+        CommandResult refused = taskhost(TestHosts.uniqueQueue(), "enqueue", "--worker", "noop", "--params", "{oops");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("--params is not JSON"), refused.err());
     }

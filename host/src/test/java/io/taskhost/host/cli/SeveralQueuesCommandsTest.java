@@ -13,13 +13,10 @@ import io.taskhost.host.testing.PrometheusText;
 import io.taskhost.host.testing.QueueProbe;
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** pause, resume, status, failed, /status and /metrics of a host that consumes several queues: each per queue. */
 class SeveralQueuesCommandsTest {
@@ -29,23 +26,8 @@ class SeveralQueuesCommandsTest {
     @TempDir
     Path temp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result taskhost(String queue, String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var commandLine = new CommandLine(new Main());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--redis";
-        all[args.length + 1] = TestRedis.shared().url();
-        all[args.length + 2] = "--queue";
-        all[args.length + 3] = queue;
-        int code = commandLine.execute(all);
-        return new Result(code, out.toString(), err.toString());
+    private static CommandResult taskhost(String queue, String... args) {
+        return CommandResult.onQueue(queue, args);
     }
 
     @Test
@@ -58,7 +40,7 @@ class SeveralQueuesCommandsTest {
                 "--http-port", Integer.toString(TestHosts.freePort())));
              var first = new QueueProbe(TestRedis.shared(), a);
              var second = new QueueProbe(TestRedis.shared(), b)) {
-            Result paused = taskhost(a, "pause");
+            CommandResult paused = taskhost(a, "pause");
             assertEquals(0, paused.code(), paused.err());
             assertEquals("paused every host of queue " + a, paused.out().strip());
             Eventually.within(QueueProbe.DEADLINE, "the host to notice a's pause", () -> host.isPaused(a));
@@ -66,7 +48,7 @@ class SeveralQueuesCommandsTest {
             second.push(NOOP);
             second.awaitOutcome("noop");
 
-            Result status = taskhost(a + "," + b, "status", "--json");
+            CommandResult status = taskhost(a + "," + b, "status", "--json");
             assertEquals(0, status.code(), status.err());
             JsonNode queues = new ObjectMapper().readTree(status.out());
             assertEquals(2, queues.size(), status.out());
@@ -105,7 +87,7 @@ class SeveralQueuesCommandsTest {
     @Test
     void pauseAndResumeOfAListFlipEachQueueOfIt() throws Exception {
         String base = TestHosts.uniqueQueue();
-        Result paused = taskhost(base + "-a," + base + "-b", "pause", "--host", "h1");
+        CommandResult paused = taskhost(base + "-a," + base + "-b", "pause", "--host", "h1");
         assertEquals(0, paused.code(), paused.err());
         assertEquals("paused host h1 of queue " + base + "-a" + System.lineSeparator() + "paused host h1 of queue "
                 + base + "-b", paused.out().strip());
@@ -128,14 +110,14 @@ class SeveralQueuesCommandsTest {
             second.push("{\"class\":\"Fixtures\",\"worker\":\"fail\"}");
             Eventually.within(QueueProbe.DEADLINE, "a dead letter in b", () -> !second.deadIds().isEmpty());
 
-            Result inB = taskhost(b, "failed", "list");
+            CommandResult inB = taskhost(b, "failed", "list");
             assertEquals(0, inB.code(), inB.err());
             assertTrue(inB.out().contains(second.deadIds().get(0)), inB.out());
-            Result inA = taskhost(a, "failed", "list");
+            CommandResult inA = taskhost(a, "failed", "list");
             assertEquals(0, inA.code(), inA.err());
             assertTrue(inA.err().contains("No dead letters in {" + a + "}:dead"), inA.err());
 
-            Result both = taskhost(a + "," + b, "failed", "list");
+            CommandResult both = taskhost(a + "," + b, "failed", "list");
             assertEquals(2, both.code());
             assertTrue(both.err().contains("works on one queue"), both.err());
         }
@@ -143,7 +125,7 @@ class SeveralQueuesCommandsTest {
 
     @Test
     void aBadQueueListIsAUsageErrorSayingWhatIsWrong() {
-        Result refused = taskhost("a,,b", "status");
+        CommandResult refused = taskhost("a,,b", "status");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("invalid --queue: empty queue name"), refused.err());
         var settings = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
