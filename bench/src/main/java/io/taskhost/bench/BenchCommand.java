@@ -302,14 +302,16 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
         System.out.println();
         System.out.println("| mode | worker sandbox | tasks/s | share of the floor | host CPU ms per task"
-                + " | enqueue to start p50 ms | p99 ms | worker JVMs used |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + " | worker JVMs' CPU ms per task (not counted in bubblewrap) | enqueue to start p50 ms | p99 ms"
+                + " | worker JVMs used |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String mode : modes) {
             for (SandboxMode sandboxMode : sandboxModes()) {
                 Result r = results.get(run(mode, sandboxMode));
-                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.0f | %.0f | %s |%n", describe(mode),
-                        r.sandbox(), r.tasksPerSecond(), share(r.tasksPerSecond(), floor.startsPerSecond()),
-                        r.hostCpuMsPerTask(), r.p50(), r.p99(), r.launches());
+                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.1f | %.0f | %.0f | %s |%n",
+                        describe(mode), r.sandbox(), r.tasksPerSecond(),
+                        share(r.tasksPerSecond(), floor.startsPerSecond()), r.hostCpuMsPerTask(),
+                        r.workerCpuMsPerTask(), r.p50(), r.p99(), r.launches());
             }
         }
         if (sandboxModes().size() == 2) {
@@ -342,6 +344,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         row("floor: bare worker-JVM starts/s, same classpath and options, " + slots + " in parallel",
                 floor.startsPerSecond());
         row("floor: one bare worker-JVM start, mean wall ms", floor.wallMillis());
+        row("floor: one bare worker-JVM start, mean CPU ms (user and system)", floor.cpuMillis());
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
         row(floorMeasure(redisFloor), redisFloor.tasksPerSecond());
@@ -492,7 +495,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * @param sandbox the host's sandbox setting and what its workers ran in, as their outcome records say:
      *                {@code auto: bubblewrap}
      */
-    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches,
+    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double workerCpuMsPerTask, double p50,
+                          double p99, String launches,
                           String sandbox, OptionalLong hostRssPeak, OptionalLong workerRssPeak) {
     }
 
@@ -506,6 +510,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         System.out.printf("%s, sandbox %s: %d warm-up tasks done; %d in the burst%n", mode, sandboxMode, warmup, burst);
 
         Duration cpuBefore = cpuTime(ProcessHandle.current());
+        double workersCpuBefore = ChildrenCpu.millis().orElse(Double.NaN);
         long start = System.nanoTime();
         double seconds;
         ResidentMemory.Peaks rss = new ResidentMemory.Peaks();
@@ -518,6 +523,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             throw new IOException("interrupted while sampling the host's memory", e);
         }
         double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
+        double workerCpuPerTask = (ChildrenCpu.millis().orElse(Double.NaN) - workersCpuBefore) / burst;
         Launches launches = launchesOf(client, keys, Math.min(burst, 1000));
 
         List<Double> toStart = new ArrayList<>();
@@ -529,7 +535,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
-        return new Result(burst / seconds, hostCpuPerTask, percentile(toStart, 50), percentile(toStart, 99),
+        return new Result(burst / seconds, hostCpuPerTask, workerCpuPerTask, percentile(toStart, 50),
+                percentile(toStart, 99),
                 launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()),
                 rss.host(), rss.worker());
     }
