@@ -124,8 +124,20 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     Integer workers;
 
     @Option(names = "--plugin-jar", defaultValue = "plugins-dir/fixtures.jar",
-            description = "The jar holding the Fixtures TaskWorker. Default: ${DEFAULT-VALUE}")
+            description = "The jar holding the TaskWorker of the launch modes' task (--task-class). Default: ${DEFAULT-VALUE}")
     Path pluginJar;
+
+    @Option(names = "--task-class", defaultValue = "Fixtures",
+            description = "The class of the task the launch modes push, as a producer names it. Default: ${DEFAULT-VALUE}")
+    String taskClass;
+
+    @Option(names = "--task-worker", defaultValue = "noop",
+            description = "The worker (operation) of the task the launch modes push. Default: ${DEFAULT-VALUE}")
+    String taskWorker;
+
+    @Option(names = "--task-params", defaultValue = "[]",
+            description = "The params of the task the launch modes push, as JSON. Default: ${DEFAULT-VALUE}")
+    String taskParams;
 
     @Option(names = "--worker-java", description = "The java of the worker JVMs. Default: the host's own")
     Path workerJava;
@@ -204,6 +216,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     private int slots;
     private Path work;
+    private String payload;
 
     @Override
     public Integer call() throws Exception {
@@ -229,15 +242,22 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     private void measureAll() throws Exception {
         slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        try {
+            payload = new BenchTask(taskClass, taskWorker, taskParams).payload();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--task-params: " + e.getMessage());
+        }
         Path plugins = Files.createDirectories(work.resolve("plugins"));
-        Files.copy(pluginJar, plugins.resolve("fixtures.jar"));
+        Path plugin = plugins.resolve(pluginJar.getFileName());
+        Files.copy(pluginJar, plugin);
         List<String> jvmOptions = new ArrayList<>(List.of(workerJvmOptions.trim().split("\\s+")));
         jvmOptions.add("-Xmx" + Defaults.WORKER_MAX_HEAP);
         Path java = workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava;
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
-        SandboxCost cost = measureStarts(java, jvmOptions, plugins.resolve("fixtures.jar"));
+        System.out.printf("task: %s from %s%n", payload, pluginJar);
+        SandboxCost cost = measureStarts(java, jvmOptions, plugin);
         StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
@@ -250,7 +270,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             HostSettings warmUp = inMode(settings(redis.url(), plugins, "warm-up"), "strict").build();
             try (Host host = Host.start(warmUp)) {
                 var keys = new QueueKeys(warmUp.queue());
-                NoopTasks.push(client, keys, hostWarmUpTasks);
+                NoopTasks.push(client, keys, hostWarmUpTasks, payload);
                 NoopTasks.awaitProcessed(client, keys, hostWarmUpTasks);
             }
             System.out.printf("a host has run %d tasks, unmeasured, to warm this JVM up%n", hostWarmUpTasks);
@@ -271,7 +291,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             HostSettings defaults = settings(redis.url(), plugins, "idle").build();
             try (Host host = Host.start(defaults)) {
                 var keys = new QueueKeys(defaults.queue());
-                NoopTasks.push(client, keys, slots * 2);
+                NoopTasks.push(client, keys, slots * 2, payload);
                 NoopTasks.awaitProcessed(client, keys, slots * 2);
                 LockSupport.parkNanos(IDLE_SETTLE.toNanos());
                 idle = idleCpuPercent(Duration.ofSeconds(idleSeconds));
@@ -282,14 +302,16 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
         System.out.println();
         System.out.println("| mode | worker sandbox | tasks/s | share of the floor | host CPU ms per task"
-                + " | enqueue to start p50 ms | p99 ms | worker JVMs used |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + " | worker JVMs' CPU ms per task (not counted in bubblewrap) | enqueue to start p50 ms | p99 ms"
+                + " | worker JVMs used |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String mode : modes) {
             for (SandboxMode sandboxMode : sandboxModes()) {
                 Result r = results.get(run(mode, sandboxMode));
-                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.0f | %.0f | %s |%n", describe(mode),
-                        r.sandbox(), r.tasksPerSecond(), share(r.tasksPerSecond(), floor.startsPerSecond()),
-                        r.hostCpuMsPerTask(), r.p50(), r.p99(), r.launches());
+                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.1f | %.0f | %.0f | %s |%n",
+                        describe(mode), r.sandbox(), r.tasksPerSecond(),
+                        share(r.tasksPerSecond(), floor.startsPerSecond()), r.hostCpuMsPerTask(),
+                        r.workerCpuMsPerTask(), r.p50(), r.p99(), r.launches());
             }
         }
         if (sandboxModes().size() == 2) {
@@ -322,6 +344,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         row("floor: bare worker-JVM starts/s, same classpath and options, " + slots + " in parallel",
                 floor.startsPerSecond());
         row("floor: one bare worker-JVM start, mean wall ms", floor.wallMillis());
+        row("floor: one bare worker-JVM start, mean CPU ms (user and system)", floor.cpuMillis());
         row("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         row("the same, with its waiting worker JVMs (% of one core)", idle[1]);
         row(floorMeasure(redisFloor), redisFloor.tasksPerSecond());
@@ -472,7 +495,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * @param sandbox the host's sandbox setting and what its workers ran in, as their outcome records say:
      *                {@code auto: bubblewrap}
      */
-    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double p50, double p99, String launches,
+    private record Result(double tasksPerSecond, double hostCpuMsPerTask, double workerCpuMsPerTask, double p50,
+                          double p99, String launches,
                           String sandbox, OptionalLong hostRssPeak, OptionalLong workerRssPeak) {
     }
 
@@ -480,17 +504,18 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             throws IOException {
         int burst = mode.equals("reuse") ? reuseTasks : tasks;
         int warmup = Math.max(slots * 2, mode.equals("reuse") ? 200 : 0);
-        NoopTasks.push(client, keys, warmup);
+        NoopTasks.push(client, keys, warmup, payload);
         NoopTasks.awaitProcessed(client, keys, warmup);
         NoopTasks.awaitClassData(host);
         System.out.printf("%s, sandbox %s: %d warm-up tasks done; %d in the burst%n", mode, sandboxMode, warmup, burst);
 
         Duration cpuBefore = cpuTime(ProcessHandle.current());
+        double workersCpuBefore = ChildrenCpu.millis().orElse(Double.NaN);
         long start = System.nanoTime();
         double seconds;
         ResidentMemory.Peaks rss = new ResidentMemory.Peaks();
         try (rss) {
-            NoopTasks.push(client, keys, burst);
+            NoopTasks.push(client, keys, burst, payload);
             NoopTasks.awaitProcessed(client, keys, warmup + burst);
             seconds = (System.nanoTime() - start) / 1e9;
         } catch (InterruptedException e) {
@@ -498,18 +523,20 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             throw new IOException("interrupted while sampling the host's memory", e);
         }
         double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
+        double workerCpuPerTask = (ChildrenCpu.millis().orElse(Double.NaN) - workersCpuBefore) / burst;
         Launches launches = launchesOf(client, keys, Math.min(burst, 1000));
 
         List<Double> toStart = new ArrayList<>();
         for (int i = 0; i < latencySamples; i++) {
             LockSupport.parkNanos(Duration.ofMillis(latencyIntervalMs).toNanos());
             long pushedAt = System.currentTimeMillis();
-            client.lpush(keys.queue(), NoopTasks.NOOP);
+            client.lpush(keys.queue(), payload);
             NoopTasks.awaitProcessed(client, keys, warmup + burst + i + 1);
             JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
-        return new Result(burst / seconds, hostCpuPerTask, percentile(toStart, 50), percentile(toStart, 99),
+        return new Result(burst / seconds, hostCpuPerTask, workerCpuPerTask, percentile(toStart, 50),
+                percentile(toStart, 99),
                 launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()),
                 rss.host(), rss.worker());
     }
@@ -525,6 +552,9 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         for (String json : client.lrange(keys.outcomes(), 0, count - 1)) {
             JsonNode outcome = MAPPER.readTree(json);
             kinds.merge(outcome.path("launch").asText("?"), 1, Integer::sum);
+            if (!outcome.path("status").asText().equals("passed")) {
+                kinds.merge("not passed", 1, Integer::sum);
+            }
             sandboxes.add(outcome.path("sandbox").asText("?"));
         }
         return new Launches(kinds, sandboxes);

@@ -21,9 +21,14 @@ final class NoopTasks {
 
     /** {@code count} noop tasks onto the queue, a thousand per LPUSH. */
     static void push(UnifiedJedis client, QueueKeys keys, int count) {
+        push(client, keys, count, NOOP);
+    }
+
+    /** {@code count} copies of {@code payload} onto the queue, a thousand per LPUSH. */
+    static void push(UnifiedJedis client, QueueKeys keys, int count, String payload) {
         for (int pushed = 0; pushed < count; pushed += 1000) {
             String[] payloads = new String[Math.min(1000, count - pushed)];
-            Arrays.fill(payloads, NOOP);
+            Arrays.fill(payloads, payload);
             client.lpush(keys.queue(), payloads);
         }
     }

@@ -15,9 +15,9 @@ import java.util.concurrent.Future;
  * timed in alternating rounds, so that a machine whose load drifts during the run weighs on each
  * of them alike, and a command is compared only with commands timed beside it.
  *
- * <p>It times wall clock only. The CPU of children that a JVM has waited for would miss a
- * sandbox's work: bubblewrap exits with its command's exit code without waiting for the init
- * process of the sandbox's pid namespace, whose CPU then goes to no parent of ours.
+ * <p>A start's CPU ({@link ChildrenCpu}) is only complete for a command that is not sandboxed:
+ * bubblewrap exits with its command's exit code without waiting for the init process of the
+ * sandbox's pid namespace, whose CPU then goes to no parent of ours.
  */
 final class StartTimings {
 
@@ -33,8 +33,9 @@ final class StartTimings {
      * How long a start of each command took, in their order.
      *
      * @param wallMillis a start's mean wall time, with {@code parallel} starts at a time
+     * @param cpuMillis  a start's mean CPU (user and system) as its waited-for children; NaN without /proc
      */
-    record Timing(double startsPerSecond, double wallMillis) {
+    record Timing(double startsPerSecond, double wallMillis, double cpuMillis) {
     }
 
     /** {@code count} starts of each command, after one start of each that is not timed. */
@@ -46,11 +47,13 @@ final class StartTimings {
             }
             long[] elapsed = new long[commands.size()];
             long[] wall = new long[commands.size()];
+            double[] cpu = new double[commands.size()];
             for (int round = 0; round < ROUNDS; round++) {
                 int inRound = count / ROUNDS + (round < count % ROUNDS ? 1 : 0);
                 for (int i = 0; i < commands.size() && inRound > 0; i++) {
                     List<String> command = commands.get(i);
                     long began = System.nanoTime();
+                    double cpuBefore = ChildrenCpu.millis().orElse(Double.NaN);
                     List<Future<Long>> starts = new ArrayList<>();
                     for (int n = 0; n < inRound; n++) {
                         starts.add(pool.submit(() -> start(command)));
@@ -59,11 +62,12 @@ final class StartTimings {
                         wall[i] += each.get();
                     }
                     elapsed[i] += System.nanoTime() - began;
+                    cpu[i] += ChildrenCpu.millis().orElse(Double.NaN) - cpuBefore;
                 }
             }
             List<Timing> timings = new ArrayList<>();
             for (int i = 0; i < commands.size(); i++) {
-                timings.add(new Timing(count / (elapsed[i] / 1e9), wall[i] / 1e6 / count));
+                timings.add(new Timing(count / (elapsed[i] / 1e9), wall[i] / 1e6 / count, cpu[i] / count));
             }
             return timings;
         } finally {

@@ -55,6 +55,11 @@ final class ParamsBinder {
         return databind.bind(type, paramsJson, nothing);
     }
 
+    /** Whether a parameter of {@code type} is bound without databind (for params that are a JSON object). */
+    static boolean bindsWithoutDatabind(Type type) {
+        return type == TaskContext.class || type == String.class || type == Object.class || isMapOfAnything(type);
+    }
+
     /** PHP's json_encode writes an empty array for "no params"; the text is compact, so "[]" is the only spelling. */
     private static boolean isNothing(String paramsJson) {
         return paramsJson == null || paramsJson.equals("null") || paramsJson.equals("[]");

@@ -2,6 +2,7 @@ package io.taskhost.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +111,44 @@ class WorkerJvmTest {
                 }
             }
             assertTrue(databind.isEmpty(), () -> "databind classes loaded: " + databind);
+        }
+    }
+
+    /*
+     * The class-data archive is trained by a warm worker that gets no task: whatever it loads is
+     * what a task finds in the archive. SampleWorker's _task_mail takes a bean, which databind binds.
+     */
+    @Test
+    void trainingWarmUpLoadsDatabindsBeanPathAndFileWritingWithoutRunningPluginCode() throws Exception {
+        List<String> loaded = classesLoadedBy(WorkerProtocol.arguments(true, 1));
+        assertTrue(loaded.contains("com.fasterxml.jackson.databind.deser.BeanDeserializer"), "bean binding rehearsed");
+        assertTrue(loaded.contains("com.fasterxml.jackson.databind.ser.BeanSerializer"), "bean writing rehearsed");
+        assertTrue(loaded.contains("sun.nio.ch.FileChannelImpl"), "file writing rehearsed");
+    }
+
+    @Test
+    void aSpareWarmingItsClassLeavesDatabindToItsTask() throws Exception {
+        List<String> loaded = classesLoadedBy(
+                WorkerProtocol.arguments(true, List.of(SampleWorker.class.getName()), 1));
+        assertFalse(loaded.stream().anyMatch(name -> name.startsWith("com.fasterxml.jackson.databind.deser.")),
+                () -> "databind's deserializers loaded by a spare: " + loaded);
+    }
+
+    /** The classes a warm worker with {@code arguments} loads before it exits on an empty input; no plugin code runs. */
+    private List<String> classesLoadedBy(List<String> arguments) throws Exception {
+        try (var worker = WorkerJvm.start(workDir, List.of("-Xlog:class+load=info:stdout"), arguments)) {
+            worker.closeInput();
+            List<String> loaded = new ArrayList<>();
+            String line;
+            while ((line = worker.nextLine(WITHIN)) != null) {
+                assertNotEquals(SampleWorker.INITIALIZED, line, "plugin code ran during the warm-up");
+                String[] words = line.split(" ");
+                if (line.contains("[class,load]") && words.length > 1) {
+                    loaded.add(words[1]);
+                }
+            }
+            assertEquals(0, worker.awaitExit(WITHIN), () -> "stderr: " + worker.stderr());
+            return loaded;
         }
     }
 
