@@ -68,16 +68,21 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * A running host, wired together: its Redis connection, plugins-dir watcher, fetch loop, and three
  * timers. The heartbeat has a thread of its own, so slow maintenance can never make the host
- * look dead; delayed tasks have one too, so that they move within a fraction of a second of their
- * due time whatever maintenance does; the third timer moves due retries and recovers dead peers' tasks.
+ * look dead; due retries and delayed tasks have one too, so that they move within a fraction of a
+ * second of their due time whatever maintenance does; the third timer runs the schedules, expires
+ * parked tasks and recovers dead peers' tasks.
  */
 public final class Host implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Host.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration PARKED_CHECK = Duration.ofSeconds(5);
-    /** One cheap script call per pause while nothing is due; a task moves at most about this late. */
-    private static final Duration DELAYED_CHECK = Duration.ofMillis(250);
+    /**
+     * One script call per queue and pause while nothing is due, for its retries and delayed tasks
+     * together; a task moves at most about this late. Producers add delayed tasks with a plain ZADD
+     * that no host hears of, so a longer pause would make a task due soon late.
+     */
+    private static final Duration DUE_CHECK = Duration.ofMillis(250);
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
@@ -244,7 +249,7 @@ public final class Host implements AutoCloseable {
         });
         RepeatingJobs maintenanceTimer = parts.add(RepeatingJobs.onThread("maintenance"));
         maintenanceTimer.every(Duration.ZERO, TICK, "retiring unused worker JVMs", launcher::retireUnused);
-        RepeatingJobs delayedTimer = parts.add(RepeatingJobs.onThread("delayed-tasks"));
+        RepeatingJobs delayedTimer = parts.add(RepeatingJobs.onThread("due-tasks"));
         var scheduler = new Scheduler(redis, settings.queue(), settings.hostId(), settings.schedules(), catalog::routes,
                 Clock.systemUTC(), mapper);
         maintenanceTimer.every(Duration.ZERO, TICK, "enqueuing recurring tasks", scheduler::tick);
@@ -254,13 +259,11 @@ public final class Host implements AutoCloseable {
             QueueLane lane = lanes.get(i);
             ParkedTasks queueParked = parked.get(i);
             String of = lanes.size() == 1 ? "" : " of queue " + lane.name();
-            maintenanceTimer.every(Duration.ZERO, TICK, "moving due retries" + of,
-                    DueSetMover.retries(redis, lane.keys())::moveDue);
-            delayedTimer.every(Duration.ZERO, DELAYED_CHECK, "moving due delayed tasks" + of,
-                    DueSetMover.delayed(redis, lane.keys())::moveDue);
+            delayedTimer.every(Duration.ZERO, DUE_CHECK, "moving due retries and delayed tasks" + of,
+                    DueSetMover.retriesAndDelayed(redis, lane.keys())::moveDue);
             maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions"
                     + of, queueParked::indexEarlierVersionsTasks);
-            maintenanceTimer.every(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over" + of,
+            maintenanceTimer.untilDue(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over" + of,
                     queueParked::expire);
             maintenanceTimer.every(PARKED_CHECK, PARKED_CHECK, "releasing parked tasks whose plugin is here" + of,
                     () -> queueParked.release(catalog.routes()));

@@ -10,7 +10,7 @@ import java.util.Optional;
  * because the first use of ProcessHandle initializes its reaper thread pool and lambdas, about
  * 8 ms of a worker's start; elsewhere ProcessHandle answers.
  */
-final class ProcessIds {
+class ProcessIds {
 
     private static final String STAT = "/proc/self/stat";
 

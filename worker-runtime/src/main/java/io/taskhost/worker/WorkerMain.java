@@ -29,6 +29,8 @@ public final class WorkerMain {
     /** The exit code of a worker that stopped because its host went away. */
     public static final int HOST_GONE_EXIT_CODE = 99;
     private static final long HOST_CHECK_NANOS = 250_000_000L;
+    /** A waiting worker learns of its host's end from its input; its watchdog is only the backstop then. */
+    private static final long HOST_CHECK_WAITING_NANOS = 5_000_000_000L;
 
     private final AssignmentReader reader;
     private final OperationCall call;
@@ -51,7 +53,9 @@ public final class WorkerMain {
             return;
         }
         var ids = ProcessIds.ofThisPlatform();
-        new HostWatchdog(ids, options.hostPid(), HOST_CHECK_NANOS, HOST_GONE_EXIT_CODE).start();
+        var watchdog = new HostWatchdog(ids, options.hostPid(), HOST_CHECK_NANOS, HOST_CHECK_WAITING_NANOS,
+                HOST_GONE_EXIT_CODE);
+        watchdog.start();
         // Reports go straight to the stdout descriptor, out of reach of a plugin's System.setOut.
         var worker = WorkerMain.of(new JsonFactory(), WorkerMain.class.getClassLoader(),
                 new FileOutputStream(FileDescriptor.out), ids);
@@ -64,7 +68,9 @@ public final class WorkerMain {
         }
         int ran = 0;
         do {
+            watchdog.taskStarts();
             worker.run(line);
+            watchdog.taskEnded();
             ran++;
         } while (ran < options.tasks() && (line = input.nextNonEmpty()) != null);
         System.exit(0);

@@ -2,8 +2,10 @@ package io.taskhost.host.jobs;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Jobs that run again and again on one thread of their own, such as the heartbeat or the
@@ -36,6 +38,46 @@ public final class RepeatingJobs implements AutoCloseable {
     public void every(Duration firstAfter, Duration pause, String what, Runnable job) {
         thread.scheduleWithFixedDelay(new SurvivingJob(what, pause, job, System::nanoTime), firstAfter.toMillis(),
                 pause.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code job} first after {@code firstAfter}, then again after the pause each run returns,
+     * or after {@code afterFailure} when a run fails: for a job that knows when it next has work.
+     *
+     * @param what what the job does, for the log: "dead-lettering parked tasks whose wait is over"
+     */
+    public void untilDue(Duration firstAfter, Duration afterFailure, String what, Supplier<Duration> job) {
+        new PausingJob(afterFailure, what, job).scheduleAfter(firstAfter);
+    }
+
+    /** A job that schedules its own next run after the pause it returned. */
+    private final class PausingJob implements Runnable {
+
+        private final Duration afterFailure;
+        private final Supplier<Duration> job;
+        private final SurvivingJob surviving;
+        private Duration next;
+
+        PausingJob(Duration afterFailure, String what, Supplier<Duration> job) {
+            this.afterFailure = afterFailure;
+            this.job = job;
+            this.surviving = new SurvivingJob(what, afterFailure, () -> next = job.get(), System::nanoTime);
+        }
+
+        @Override
+        public void run() {
+            next = afterFailure;
+            surviving.run();
+            scheduleAfter(next);
+        }
+
+        void scheduleAfter(Duration pause) {
+            try {
+                thread.schedule(this, Math.max(0, pause.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // The jobs were stopped: no next run.
+            }
+        }
     }
 
     /** Stops every job; one that is running is interrupted. */

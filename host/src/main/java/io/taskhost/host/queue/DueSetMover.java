@@ -1,51 +1,59 @@
 package io.taskhost.host.queue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Moves the members of a sorted set scored by due time onto the queue once they fall due: the
- * retries, and the tasks producers delayed. Each batch is one script, so a task is never both
- * waiting and queued, nor neither, and whichever host gets to a member first moves it, once.
- * "Now" is Redis's clock ({@code TIME} inside the script), never a host's: a host whose clock runs
- * ahead cannot move a task early.
+ * Moves the members of sorted sets scored by due time onto their queue once they fall due: the
+ * retries, and the tasks producers delayed. Each batch is one script over all the mover's sets, so a
+ * task is never both waiting and queued, nor neither, whichever host gets to a member first moves it,
+ * once, and a host looks at both of a queue's sets in one round trip. "Now" is Redis's clock
+ * ({@code TIME} inside the script), never a host's: a host whose clock runs ahead cannot move a task early.
  */
 public final class DueSetMover {
 
     private static final Logger log = LoggerFactory.getLogger(DueSetMover.class);
 
-    /** Members per script call: a huge set, or huge members, cannot hold Redis for long. */
+    /** Members per set and script call: a huge set, or huge members, cannot hold Redis for long. */
     static final int BATCH = 100;
 
     /**
+     * KEYS[1] is the queue, KEYS[2..] the sets; ARGV[1] the batch, then each set's unit and queue end.
      * The due bound is built from TIME's digits as text, never through a Lua number, whose
      * tostring keeps 14 digits and could round a microsecond bound up, which would move a task early.
      * Members are pushed in ascending due order; ties in score in the member's byte order.
      */
     private static final byte[] MOVE_DUE = """
             local time = redis.call('TIME')
-            local now
-            if ARGV[1] == 'millis' then
-              now = time[1] .. string.format('%03d', math.floor(tonumber(time[2]) / 1000))
-            else
-              now = time[1] .. '.' .. string.format('%06d', tonumber(time[2]))
-            end
-            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-            local moved = 0
-            for _, payload in ipairs(due) do
-              if redis.call('ZREM', KEYS[1], payload) == 1 then
-                if ARGV[2] == 'producer' then
-                  redis.call('LPUSH', KEYS[2], payload)
-                else
-                  redis.call('RPUSH', KEYS[2], payload)
-                end
-                moved = moved + 1
+            local millis = time[1] .. string.format('%03d', math.floor(tonumber(time[2]) / 1000))
+            local seconds = time[1] .. '.' .. string.format('%06d', tonumber(time[2]))
+            local limit = tonumber(ARGV[1])
+            local counts = {}
+            for i = 2, #KEYS do
+              local now = seconds
+              if ARGV[2 * i - 2] == 'millis' then
+                now = millis
               end
+              local due = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', now, 'LIMIT', 0, limit)
+              local moved = 0
+              for _, payload in ipairs(due) do
+                if redis.call('ZREM', KEYS[i], payload) == 1 then
+                  if ARGV[2 * i - 1] == 'producer' then
+                    redis.call('LPUSH', KEYS[1], payload)
+                  else
+                    redis.call('RPUSH', KEYS[1], payload)
+                  end
+                  moved = moved + 1
+                end
+              end
+              counts[#counts + 1] = #due
+              counts[#counts + 1] = moved
             end
-            return {#due, moved}
+            return counts
             """.getBytes(StandardCharsets.UTF_8);
 
     /** The unit of the set's scores: epoch seconds or epoch millis. */
@@ -73,25 +81,32 @@ public final class DueSetMover {
         }
     }
 
-    private final UnifiedJedis redis;
-    private final String dueSet;
-    private final String queue;
-    private final ScoreUnit unit;
-    private final QueueEnd end;
-    private final String what;
+    /** One set this mover empties of its due members. */
+    record DueSet(String key, ScoreUnit unit, QueueEnd end, String what) {
+    }
 
-    DueSetMover(UnifiedJedis redis, String dueSet, String queue, ScoreUnit unit, QueueEnd end, String what) {
+    private final UnifiedJedis redis;
+    private final String queue;
+    private final List<DueSet> sets;
+    private final List<byte[]> scriptKeys = new ArrayList<>();
+    private final List<byte[]> scriptArgs = new ArrayList<>();
+
+    DueSetMover(UnifiedJedis redis, String queue, List<DueSet> sets) {
         this.redis = redis;
-        this.dueSet = dueSet;
         this.queue = queue;
-        this.unit = unit;
-        this.end = end;
-        this.what = what;
+        this.sets = List.copyOf(sets);
+        scriptKeys.add(bytes(queue));
+        scriptArgs.add(bytes(Integer.toString(BATCH)));
+        for (DueSet set : sets) {
+            scriptKeys.add(bytes(set.key()));
+            scriptArgs.add(bytes(set.unit().inScript));
+            scriptArgs.add(bytes(set.end().inScript));
+        }
     }
 
     /** Retries ({@link QueueKeys#retries()}, scored in epoch millis) go to the consuming end: they run next. */
     public static DueSetMover retries(UnifiedJedis redis, QueueKeys keys) {
-        return new DueSetMover(redis, keys.retries(), keys.queue(), ScoreUnit.MILLIS, QueueEnd.CONSUMER, "retries");
+        return new DueSetMover(redis, keys.queue(), List.of(retrySet(keys)));
     }
 
     /**
@@ -99,8 +114,20 @@ public final class DueSetMover {
      * producers' end in due order, as if their producer had pushed them at their due time.
      */
     public static DueSetMover delayed(UnifiedJedis redis, QueueKeys keys) {
-        return new DueSetMover(redis, keys.delayed(), keys.queue(), ScoreUnit.SECONDS, QueueEnd.PRODUCER,
-                "delayed tasks");
+        return new DueSetMover(redis, keys.queue(), List.of(delayedSet(keys)));
+    }
+
+    /** Both of a queue's sets, each as its own mover would move it, in one script: one round trip per look. */
+    public static DueSetMover retriesAndDelayed(UnifiedJedis redis, QueueKeys keys) {
+        return new DueSetMover(redis, keys.queue(), List.of(retrySet(keys), delayedSet(keys)));
+    }
+
+    private static DueSet retrySet(QueueKeys keys) {
+        return new DueSet(keys.retries(), ScoreUnit.MILLIS, QueueEnd.CONSUMER, "retries");
+    }
+
+    private static DueSet delayedSet(QueueKeys keys) {
+        return new DueSet(keys.delayed(), ScoreUnit.SECONDS, QueueEnd.PRODUCER, "delayed tasks");
     }
 
     /**
@@ -111,17 +138,20 @@ public final class DueSetMover {
      */
     public long moveDue() {
         long total = 0;
-        long found;
+        boolean more;
         do {
-            List<?> counts = (List<?>) redis.eval(MOVE_DUE, List.of(bytes(dueSet), bytes(queue)),
-                    List.of(bytes(unit.inScript), bytes(end.inScript), bytes(Integer.toString(BATCH))));
-            found = (Long) counts.get(0);
-            long moved = (Long) counts.get(1);
-            total += moved;
-            if (moved > 0) {
-                log.debug("moved {} due {} from {} onto {}", moved, what, dueSet, queue);
+            List<?> counts = (List<?>) redis.eval(MOVE_DUE, scriptKeys, scriptArgs);
+            more = false;
+            for (int i = 0; i < sets.size(); i++) {
+                long found = (Long) counts.get(2 * i);
+                long moved = (Long) counts.get(2 * i + 1);
+                total += moved;
+                more |= found == BATCH;
+                if (moved > 0) {
+                    log.debug("moved {} due {} from {} onto {}", moved, sets.get(i).what(), sets.get(i).key(), queue);
+                }
             }
-        } while (found == BATCH);
+        } while (more);
         return total;
     }
 

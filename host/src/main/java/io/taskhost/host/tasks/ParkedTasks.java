@@ -41,6 +41,13 @@ public final class ParkedTasks {
 
     private static final Logger log = LoggerFactory.getLogger(ParkedTasks.class);
     private static final int BATCH = 500;
+    /**
+     * The longest a host goes without looking for parked tasks whose wait is over: a bound on how late
+     * a task parked by a host that is gone since is dead-lettered.
+     */
+    static final Duration LONGEST_PAUSE = Duration.ofMinutes(1);
+    /** The pause after a look that dead-lettered tasks, or failed: more may be due. */
+    private static final Duration AFTER_EXPIRING = Duration.ofSeconds(1);
 
     /**
      * Moves up to ARGV[1] members of the class indexes KEYS[3..] to the queue KEYS[2], oldest
@@ -69,6 +76,7 @@ public final class ParkedTasks {
     private final OutcomeLog outcomes;
     private final PayloadParser parser;
     private final Duration parkFor;
+    private final Duration longestPause;
     private final String hostId;
     private final Clock clock;
 
@@ -78,6 +86,8 @@ public final class ParkedTasks {
         this.outcomes = outcomes;
         this.parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         this.parkFor = settings.parkUnknownFor();
+        this.longestPause = parkFor.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE
+                : parkFor.compareTo(AFTER_EXPIRING) < 0 ? AFTER_EXPIRING : parkFor;
         this.hostId = settings.hostId();
         this.clock = clock;
     }
@@ -109,12 +119,40 @@ public final class ParkedTasks {
         }
     }
 
-    /** Dead-letters parked tasks whose wait is over. */
-    public void expire() {
+    /**
+     * Dead-letters parked tasks whose wait is over, and says when to look again: when the earliest
+     * parked task's wait is over, and at the latest after {@link #LONGEST_PAUSE} or this host's own
+     * park time, whichever is shorter. A task this host parks after a look is therefore never
+     * looked at late, whatever the pause; another host's is looked at by that host, or by any host
+     * within the longest pause if that host is gone.
+     *
+     * @return the pause until the next look
+     */
+    public Duration expire() {
+        long now = clock.millis();
+        List<Tuple> earliest;
+        try {
+            earliest = redis.zrangeWithScores(bytes(keys.parked()), 0, 0);
+        } catch (JedisException e) {
+            log.atLevel(RedisFailures.level(e)).log("cannot expire parked tasks ({}); trying again later",
+                    RedisConnector.describe(e));
+            return AFTER_EXPIRING;
+        }
+        if (earliest.isEmpty()) {
+            return longestPause;
+        }
+        long until = (long) earliest.get(0).getScore();
+        if (until > now) {
+            return Duration.ofMillis(Math.min(until - now, longestPause.toMillis()));
+        }
+        expireDue(now);
+        return AFTER_EXPIRING;
+    }
+
+    private void expireDue(long now) {
         List<byte[]> due;
         try {
-            due = redis.zrangeByScore(bytes(keys.parked()), bytes("-inf"), bytes(Long.toString(clock.millis())), 0,
-                    BATCH);
+            due = redis.zrangeByScore(bytes(keys.parked()), bytes("-inf"), bytes(Long.toString(now)), 0, BATCH);
         } catch (JedisException e) {
             log.atLevel(RedisFailures.level(e)).log("cannot expire parked tasks ({}); trying again later",
                     RedisConnector.describe(e));

@@ -1,5 +1,7 @@
 package io.taskhost.host.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.taskhost.host.testing.Eventually;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,34 @@ class RepeatingJobsTest {
                 }
             });
             Eventually.within(Duration.ofSeconds(30), "the job to run after three failures", () -> runs.get() >= 5);
+        }
+    }
+
+    @Test
+    void aJobThatSaysWhenItNextHasWorkRunsThenAndNotBefore() {
+        var pausing = new AtomicInteger();
+        var ticking = new AtomicInteger();
+        try (var jobs = RepeatingJobs.onThread("test-jobs")) {
+            jobs.untilDue(Duration.ZERO, Duration.ofMillis(10), "pausing", () -> pausing.incrementAndGet() < 3
+                    ? Duration.ZERO : Duration.ofHours(1));
+            jobs.every(Duration.ZERO, Duration.ofMillis(5), "ticking", ticking::incrementAndGet);
+
+            Eventually.within(Duration.ofSeconds(30), "many turns of the other job", () -> ticking.get() >= 40);
+            assertEquals(3, pausing.get(), "twice at once, then a pause of an hour");
+        }
+    }
+
+    @Test
+    void aJobThatSaysWhenItNextHasWorkAndThrowsRunsAgainAfterTheFailurePause() {
+        var runs = new AtomicInteger();
+        try (var jobs = RepeatingJobs.onThread("test-jobs")) {
+            jobs.untilDue(Duration.ZERO, Duration.ofMillis(10), "failing on purpose", () -> {
+                if (runs.incrementAndGet() < 3) {
+                    throw new IllegalStateException("not a Redis exception");
+                }
+                return Duration.ofHours(1);
+            });
+            Eventually.within(Duration.ofSeconds(30), "the job to run after two failures", () -> runs.get() == 3);
         }
     }
 }

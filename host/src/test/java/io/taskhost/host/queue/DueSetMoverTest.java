@@ -104,6 +104,46 @@ class DueSetMoverTest {
     }
 
     @Test
+    void oneScriptMovesAQueuesDueRetriesAndDueDelayedTasksEachToItsEnd() {
+        try (TestRedis own = TestRedis.startNew(); UnifiedJedis client = own.client()) {
+            client.lpush(keys.queue(), "waiting before");
+            long nowMillis = (long) (redisSeconds(client) * 1000);
+            client.zadd(keys.retries(), nowMillis - 10, "due retry");
+            client.zadd(keys.retries(), nowMillis + 3_600_000, "retry in an hour");
+            client.zadd(keys.delayed(), nowMillis / 1000.0 - 1, "due delayed task");
+            client.zadd(keys.delayed(), nowMillis / 1000.0 + 3600, "delayed task due in an hour");
+            long scriptsBefore = scriptCalls(client);
+
+            assertEquals(2, DueSetMover.retriesAndDelayed(client, keys).moveDue());
+
+            assertEquals(scriptsBefore + 1, scriptCalls(client), "one round trip for both sets");
+            assertEquals(List.of("due delayed task", "waiting before", "due retry"), client.lrange(keys.queue(), 0, -1),
+                    "the retry runs next, the delayed task after what already waits");
+            assertEquals(List.of("retry in an hour"), client.zrange(keys.retries(), 0, -1));
+            assertEquals(List.of("delayed task due in an hour"), client.zrange(keys.delayed(), 0, -1));
+        }
+    }
+
+    @Test
+    void bothSetsAreMovedBatchByBatchUntilNeitherHasADueTaskLeft() {
+        double past = redisSeconds() - 10;
+        long pastMillis = (long) (past * 1000);
+        int delayed = DueSetMover.BATCH * 2 + 3;
+        int retries = DueSetMover.BATCH + 1;
+        for (int i = 0; i < delayed; i++) {
+            redis.zadd(keys.delayed(), past + i / 1000.0, "task " + i);
+        }
+        for (int i = 0; i < retries; i++) {
+            redis.zadd(keys.retries(), pastMillis + i, "retry " + i);
+        }
+
+        assertEquals(delayed + retries, DueSetMover.retriesAndDelayed(redis, keys).moveDue());
+
+        assertEquals(0, redis.zcard(keys.delayed()) + redis.zcard(keys.retries()));
+        assertEquals(delayed + retries, redis.llen(keys.queue()));
+    }
+
+    @Test
     void oneCallMovesEveryDueTaskBatchByBatch() {
         double past = redisSeconds() - 10;
         int count = DueSetMover.BATCH * 3 + 7;
@@ -197,6 +237,19 @@ class DueSetMoverTest {
     }
 
     private double redisSeconds() {
+        return redisSeconds(redis);
+    }
+
+    private static long scriptCalls(UnifiedJedis client) {
+        for (String line : client.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_evalsha:")) {
+                return Long.parseLong(line.substring(line.indexOf("calls=") + "calls=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
+    private double redisSeconds(UnifiedJedis redis) {
         List<?> time = (List<?>) redis.eval("return redis.call('TIME')", List.of(keys.delayed()), List.of());
         return Long.parseLong(String.valueOf(time.get(0))) + Long.parseLong(String.valueOf(time.get(1))) / 1e6;
     }

@@ -157,6 +157,36 @@ class ParkedTasksTest {
     }
 
     @Test
+    void expiringSaysHowLongUntilTheEarliestParkedTasksWaitIsOver() {
+        park("0a000000-0000-4000-8000-000000000011", "{\"worker\":\"send\",\"class\":\"Mail\"}", "Mail");
+
+        Duration pause = at(NOW.plus(PARK_FOR).minusSeconds(3)).expire();
+
+        assertEquals(Duration.ofSeconds(3), pause);
+        assertEquals(1, parked());
+    }
+
+    @Test
+    void withNothingParkedSoonExpiringLooksAgainAfterItsLongestPauseNoLaterThanAParkedTasksWait() {
+        assertEquals(ParkedTasks.LONGEST_PAUSE, at(NOW).expire(), "nothing parked");
+        assertTrue(ParkedTasks.LONGEST_PAUSE.compareTo(PARK_FOR) < 0);
+
+        park("0a000000-0000-4000-8000-000000000012", "{\"worker\":\"send\",\"class\":\"Mail\"}", "Mail");
+
+        assertEquals(ParkedTasks.LONGEST_PAUSE, at(NOW).expire(), "the parked task's wait is over in ten minutes");
+    }
+
+    @Test
+    void aHostThatParksForLessThanTheLongestPauseLooksAtLeastThatOftenSoItsOwnParkedTasksAreNeverLate() {
+        var settings = new TaskSettings(queueKey, HOST, "TaskproModel", 1,
+                new RunLimits(Duration.ofMinutes(1), 3, "256m", List.of(), 0, 1, true), Map.of(), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1 << 20, 64, Duration.ofSeconds(5));
+        var parkingBriefly = new ParkedTasks(queue.redis(), keys, outcomes, settings, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        assertEquals(Duration.ofSeconds(5), parkingBriefly.expire());
+    }
+
+    @Test
     void aParkedPayloadThatNoLongerParsesIsStillDeadLetteredWhenItsWaitIsOver() {
         String id = "0a000000-0000-4000-8000-000000000001";
         byte[] payload = {'{', (byte) 0xff, '}'};
