@@ -2,6 +2,7 @@ package io.taskhost.host.jobs;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,18 @@ public final class RepeatingJobs implements AutoCloseable {
     public void every(Duration firstAfter, Duration pause, String what, Runnable job) {
         thread.scheduleWithFixedDelay(new SurvivingJob(what, pause, job, System::nanoTime), firstAfter.toMillis(),
                 pause.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code job} once, {@code after} from now, on the same thread; it handles its own failures.
+     * After {@link #close()} it is dropped.
+     */
+    public void once(Duration after, Runnable job) {
+        try {
+            thread.schedule(job, after.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // Closed: nothing runs any more.
+        }
     }
 
     /** Stops every job; one that is running is interrupted. */
