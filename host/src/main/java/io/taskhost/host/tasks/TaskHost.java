@@ -24,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -66,6 +67,8 @@ public final class TaskHost {
     /** The ids of takes a slot has sent with a record and not yet seen the reply of. */
     private final Set<String> taking = ConcurrentHashMap.newKeySet();
     private volatile long nextOrphanCheck;
+    /** The order a slot drew for a fetch it left to the fetcher; null once used, or when none is owed. */
+    private final AtomicReference<int[]> orderDrawnBySlot = new AtomicReference<>();
     private final BooleanSupplier holdsHostId;
     private final FetchLoopWatch watch;
     private volatile boolean running;
@@ -195,7 +198,8 @@ public final class TaskHost {
      */
     private List<QueueLane> unpaused() {
         List<QueueLane> open = new ArrayList<>(lanes.size());
-        for (int index : selection.order(random)) {
+        int[] drawn = orderDrawnBySlot.getAndSet(null);
+        for (int index : drawn != null ? drawn : drawOrder()) {
             QueueLane lane = lanes.get(index);
             boolean paused = lane.pauseFlags().isPaused(settings.hostId());
             boolean logged = paused ? lanesPaused.add(lane.name()) : lanesPaused.remove(lane.name());
@@ -314,8 +318,10 @@ public final class TaskHost {
      * host stops, has lost its id, owes an orphan check, or this fetch's order starts with another queue.
      */
     private String nextTakeId(QueueLane lane) {
-        if (!running || recordFailed.get() || orphanCheckPending() || !holdsHostId.getAsBoolean()
-                || firstInOrder() != lane) {
+        if (!running || recordFailed.get() || orphanCheckPending() || !holdsHostId.getAsBoolean()) {
+            return null;
+        }
+        if (!firstInOrder(lane)) {
             return null;
         }
         String id = UUID.randomUUID().toString();
@@ -323,12 +329,25 @@ public final class TaskHost {
         return id;
     }
 
-    private QueueLane firstInOrder() {
+    /**
+     * Whether {@code lane} comes first in the next fetch's order. When it does not, the fetcher's next
+     * fetch follows that order: a second draw would favour the queue the slot had just recorded for.
+     */
+    private boolean firstInOrder(QueueLane lane) {
         if (lanes.size() == 1) {
-            return lanes.get(0);
+            return true;
         }
+        int[] order = drawOrder();
+        if (lanes.get(order[0]) == lane) {
+            return true;
+        }
+        orderDrawnBySlot.set(order);
+        return false;
+    }
+
+    private int[] drawOrder() {
         synchronized (random) {
-            return lanes.get(selection.order(random)[0]);
+            return selection.order(random);
         }
     }
 
