@@ -96,13 +96,15 @@ public final class Host implements AutoCloseable {
     private final RepeatingJobs heartbeatTimer;
     private final RepeatingJobs maintenanceTimer;
     private final RepeatingJobs delayedTimer;
+    private final RepeatingJobs runningWrites;
     private final HttpEndpoint http;
     private final ClassDataSharing classData;
 
     private Host(EmbeddedRedis embeddedRedis, String redisUrl, UnifiedJedis redis, PluginCatalog catalog,
                  PluginsDirectoryWatcher watcher, TaskHost tasks, WorkerLauncher launcher, List<Heartbeat> heartbeats,
                  List<SnapshotPublisher> snapshots, RepeatingJobs heartbeatTimer, RepeatingJobs maintenanceTimer,
-                 RepeatingJobs delayedTimer, HttpEndpoint http, ClassDataSharing classData) {
+                 RepeatingJobs delayedTimer, RepeatingJobs runningWrites, HttpEndpoint http,
+                 ClassDataSharing classData) {
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
         this.redis = redis;
@@ -115,6 +117,7 @@ public final class Host implements AutoCloseable {
         this.heartbeatTimer = heartbeatTimer;
         this.maintenanceTimer = maintenanceTimer;
         this.delayedTimer = delayedTimer;
+        this.runningWrites = runningWrites;
         this.http = http;
         this.classData = classData;
     }
@@ -207,12 +210,14 @@ public final class Host implements AutoCloseable {
                 Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(), settings.maxPayloadBytes());
         var parser = new PayloadParser(settings.defaultClass(), settings.maxPayloadBytes(), settings.maxPayloadDepth());
         List<QueueLane> lanes = new ArrayList<>();
+        RepeatingJobs runningWrites = parts.add(RepeatingJobs.onThread("running-tasks"));
         for (QueueKeys keys : queues) {
             var outcomes = new OutcomeLog(writes, keys, settings.outcomesKept(), mapper);
             lanes.add(new QueueLane(keys, new TaskQueue(redis, writes, keys, settings.hostId(), settings.fetchTimeout()),
                     outcomes, new TaskRecovery(redis, keys, outcomes, disposer, parser, settings.hostId(),
                             settings.maxAttempts()), new PauseFlags(redis, keys),
-                    new RunningTasks(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper)));
+                    new RunningTasks(redis, keys, settings.hostId(), settings.heartbeatTtl(), mapper,
+                            runningWrites::once)));
         }
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
@@ -277,7 +282,7 @@ public final class Host implements AutoCloseable {
         log.info("taskhost {} consuming {} on {} with {} worker slot(s), plugins from {}", settings.hostId(),
                 selection, RedisConnector.masked(url), settings.workers(), settings.pluginsDir());
         return new Host(embedded, url, redis, catalog, watcher, tasks, launcher, heartbeats, snapshots, heartbeatTimer,
-                maintenanceTimer, delayedTimer, http, classData);
+                maintenanceTimer, delayedTimer, runningWrites, http, classData);
     }
 
     /** The Redis actually in use: the embedded server's URL when one was started. */
@@ -328,6 +333,7 @@ public final class Host implements AutoCloseable {
             maintenanceTimer.close();
             delayedTimer.close();
             heartbeatTimer.close();
+            runningWrites.close();
             heartbeats.forEach(Heartbeat::release);
             snapshots.forEach(SnapshotPublisher::withdraw);
         } finally {

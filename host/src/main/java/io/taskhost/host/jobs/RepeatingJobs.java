@@ -80,6 +80,18 @@ public final class RepeatingJobs implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code job} once, {@code after} from now, on the same thread; it handles its own failures.
+     * After {@link #close()} it is dropped.
+     */
+    public void once(Duration after, Runnable job) {
+        try {
+            thread.schedule(job, after.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // Closed: nothing runs any more.
+        }
+    }
+
     /** Stops every job; one that is running is interrupted. */
     @Override
     public void close() {

@@ -6,6 +6,7 @@ import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,20 +17,37 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * What this host runs of one queue, published for the dashboard in {@link QueueKeys#running}: task
- * id to its worker's pid, start, launch kind, class.worker and attempt. One write when a task
- * starts and one when it is recorded; the heartbeat rewrites the whole hash and it expires with the
- * heartbeat's TTL, so a dead host's entries vanish with it and a write lost to a Redis hiccup is
- * mended within a beat. It is advisory: a failed write is never a task's failure.
+ * id to its worker's pid, start, launch kind, class.worker and attempt. A task's start and end are
+ * written off the task's path, on the writer's thread, {@link #GATHER} after the first change that
+ * waits, with every change made meanwhile in one script: a task's slot never waits for this hash,
+ * and a burst of short tasks costs Redis a write every {@link #GATHER}, not two per task. The
+ * heartbeat rewrites the whole hash and it expires with the heartbeat's TTL, so a dead host's
+ * entries vanish with it and a write lost to a Redis hiccup is mended within a beat. It is
+ * advisory: a failed write is never a task's failure.
  */
 public final class RunningTasks {
 
     private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
 
-    /** Adds one task and renews the TTL, so a hash created between beats expires too. */
-    private static final String ADD = """
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1
+    /** How long the changes gathered into one write may wait: a start shows on the dashboard about this late. */
+    static final Duration GATHER = Duration.ofMillis(20);
+
+    /**
+     * Applies ARGV[3..], task id then JSON in turn, an empty JSON withdrawing the task; ARGV[1] is how
+     * many pairs follow, and the TTL, ARGV[2] millis, is renewed, so a hash created between beats expires too.
+     */
+    private static final String CHANGE = """
+            local added = 0
+            for i = 3, 2 + 2 * tonumber(ARGV[1]), 2 do
+              if ARGV[i + 1] == '' then
+                redis.call('HDEL', KEYS[1], ARGV[i])
+              else
+                redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+                added = added + 1
+              end
+            end
+            if added > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return added
             """;
 
     /** Replaces the hash with ARGV[2..], task id and JSON in turn, and sets its TTL to ARGV[1] millis. */
@@ -42,6 +60,8 @@ public final class RunningTasks {
             return 1
             """;
 
+    private static final String WITHDRAWN = "";
+
     /**
      * One running task.
      *
@@ -52,17 +72,28 @@ public final class RunningTasks {
     public record RunningTask(long pid, long startedAt, String launch, String task, int attempt) {
     }
 
+    /** Runs a write later, on a thread of its own. */
+    @FunctionalInterface
+    public interface Writer {
+        void runAfter(Duration delay, Runnable write);
+    }
+
     private final UnifiedJedis redis;
     private final String key;
     private final Duration ttl;
     private final ObjectMapper mapper;
+    private final Writer writer;
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    /** Task id to its JSON, or {@link #WITHDRAWN}, in the order they changed; guarded by itself. */
+    private final Map<String, String> changes = new LinkedHashMap<>();
 
-    public RunningTasks(UnifiedJedis redis, QueueKeys keys, String hostId, Duration ttl, ObjectMapper mapper) {
+    public RunningTasks(UnifiedJedis redis, QueueKeys keys, String hostId, Duration ttl, ObjectMapper mapper,
+                        Writer writer) {
         this.redis = redis;
         this.key = keys.running(hostId);
         this.ttl = ttl;
         this.mapper = mapper;
+        this.writer = writer;
     }
 
     public void started(String taskId, RunningTask task) {
@@ -73,23 +104,47 @@ public final class RunningTasks {
             throw new IllegalStateException("a running task's fields always serialize", e);
         }
         running.put(taskId, json);
-        try {
-            redis.eval(ADD, List.of(key), List.of(taskId, json, Long.toString(ttl.toMillis())));
-        } catch (JedisException e) {
-            log.debug("cannot publish running task {} in {} ({}); the next heartbeat does", taskId, key,
-                    RedisConnector.describe(e));
-        }
+        changed(taskId, json);
     }
 
     public void finished(String taskId) {
-        if (running.remove(taskId) == null) {
-            return;
+        if (running.remove(taskId) != null) {
+            changed(taskId, WITHDRAWN);
+        }
+    }
+
+    /**
+     * A task that ends before its start was written is withdrawn all the same: the heartbeat may have
+     * written it meanwhile.
+     */
+    private void changed(String taskId, String json) {
+        boolean first;
+        synchronized (changes) {
+            first = changes.isEmpty();
+            changes.remove(taskId);
+            changes.put(taskId, json);
+        }
+        if (first) {
+            writer.runAfter(GATHER, this::writeChanges);
+        }
+    }
+
+    private void writeChanges() {
+        List<String> args = new ArrayList<>();
+        synchronized (changes) {
+            args.add(Integer.toString(changes.size()));
+            args.add(Long.toString(ttl.toMillis()));
+            changes.forEach((taskId, json) -> {
+                args.add(taskId);
+                args.add(json);
+            });
+            changes.clear();
         }
         try {
-            redis.hdel(key, taskId);
+            redis.eval(CHANGE, List.of(key), args);
         } catch (JedisException e) {
-            log.debug("cannot withdraw running task {} from {} ({}); the next heartbeat does", taskId, key,
-                    RedisConnector.describe(e));
+            log.debug("cannot publish {} change(s) of the running tasks in {} ({}); the next heartbeat does",
+                    args.size() / 2 - 1, key, RedisConnector.describe(e));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.ReplicatedWrites;
+import io.taskhost.host.queue.Script;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,6 +95,27 @@ public final class OutcomeLog {
     }
 
     /**
+     * {@link #record(String, byte[], OutcomeRecord, Disposition)}, then {@code then} (the slot's take of
+     * its next task), in the same round trip: see {@link ReplicatedWrites#evalInTurn}.
+     *
+     * @return whether the record was written, and {@code then}'s reply
+     */
+    public Recorded recordThen(String processingKey, byte[] entry, OutcomeRecord outcome, Disposition disposition,
+                               Script then) {
+        List<Object> replies = writes.evalInTurn(script(processingKey, NOTHING, null, entry, outcome, disposition), then);
+        return new Recorded(WRITTEN.equals(replies.get(0)), replies.get(1));
+    }
+
+    /**
+     * What {@link #recordThen} did.
+     *
+     * @param written false when the entry was no longer in its list, so nothing was written
+     * @param then    the reply of the script that followed the record
+     */
+    public record Recorded(boolean written, Object then) {
+    }
+
+    /**
      * Takes {@code member} out of the parked set, and out of the index of {@code taskClass} if it
      * is known, and records what became of its payload.
      *
@@ -106,6 +128,12 @@ public final class OutcomeLog {
 
     private boolean record(String sourceKey, byte[] parkedMember, String taskClass, byte[] payload,
                            OutcomeRecord outcome, Disposition disposition) {
+        Script record = script(sourceKey, parkedMember, taskClass, payload, outcome, disposition);
+        return WRITTEN.equals(writes.eval(record.body(), record.keys(), record.args(), record.wrote()));
+    }
+
+    private Script script(String sourceKey, byte[] parkedMember, String taskClass, byte[] payload,
+                          OutcomeRecord outcome, Disposition disposition) {
         byte[] next = NOTHING;
         String dueAt = "";
         String deadId = "";
@@ -129,11 +157,10 @@ public final class OutcomeLog {
         if (indexedClass != null) {
             keyList.add(bytes(keys.parkedFor(indexedClass)));
         }
-        Object written = writes.eval(RECORD, keyList,
+        return new Script(RECORD, keyList,
                 List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
                         bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt),
                         bytes(deadId), parkedMember, bytes(Long.toString(MINUTES_KEPT.toSeconds()))), WRITTEN::equals);
-        return WRITTEN.equals(written);
     }
 
     /** The minute the attempt finished in, since the epoch; a record without a finish time counts now. */

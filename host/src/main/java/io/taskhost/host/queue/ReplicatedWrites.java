@@ -1,6 +1,7 @@
 package io.taskhost.host.queue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -86,6 +87,46 @@ public final class ReplicatedWrites {
             // pipeline does not: the second try goes to the new master.
             redis.exists(keys.get(0));
             return evalAndWait(script, keys, args, wrote);
+        }
+    }
+
+    /**
+     * Runs {@code first}, then {@code then}, down one pipeline: one round trip, on one connection,
+     * where two {@link #eval} calls take two. They are not atomic together: a crash between them
+     * leaves {@code first} done alone. Replicas are waited for once, after both, if either wrote.
+     * Every key of both must be in the slot of {@code first}'s first key.
+     *
+     * @return the two replies
+     * @throws JedisException when either failed, or the connection did before both replied: either may have run
+     */
+    public List<Object> evalInTurn(Script first, Script then) {
+        try {
+            return pipelined(first, then);
+        } catch (JedisRedirectionException moved) {
+            // As in eval: a pipeline follows no redirection; a plain command updates the map of slots.
+            redis.exists(first.keys().get(0));
+            return pipelined(first, then);
+        }
+    }
+
+    private List<Object> pipelined(Script first, Script then) {
+        AbstractPipeline pipeline = redis.pipelined();
+        try {
+            Response<Object> firstReply = pipeline.eval(first.body(), first.keys(), first.args());
+            Response<Object> thenReply = pipeline.eval(then.body(), then.keys(), then.args());
+            pipeline.sync();
+            List<Object> replies = Arrays.asList(replyOf(firstReply), replyOf(thenReply));
+            boolean wrote = first.wrote().test(replies.get(0)) || then.wrote().test(replies.get(1));
+            if (wrote && wait.on()) {
+                if (waitThisTime()) {
+                    awaitReplicas(pipeline, first.keys().get(0));
+                } else {
+                    wentOnUnwaited();
+                }
+            }
+            return replies;
+        } finally {
+            closeQuietly(pipeline);
         }
     }
 

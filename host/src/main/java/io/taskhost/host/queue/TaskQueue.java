@@ -17,14 +17,18 @@ import redis.clients.jedis.args.ListDirection;
 public final class TaskQueue {
 
     /**
-     * Takes the oldest task into the processing list as entry {@code ARGV[1]:payload}. Only the
-     * fetcher pushes onto that list, one take at a time, so when its head already is this attempt's
-     * entry, this is the same take sent again (the cluster client resends a command whose
-     * connection failed, and the first may have run): it answers with that task rather than take
-     * another, which no slot would run until the host restarts.
+     * Takes the oldest task into the processing list as entry {@code ARGV[1]:payload}, unless the
+     * queue or this host is paused ({@code KEYS[3]}, {@code KEYS[4]}): a slot that takes its next task
+     * as it records the last checks the flags here, in the same round trip. When the processing list's
+     * head already is this attempt's entry, this is the same take sent again (the cluster client
+     * resends a command whose connection failed, and the first may have run): it answers with that
+     * task rather than take another. Slots take concurrently, so the head may be another slot's by
+     * then: the take that ran first is then an orphan, which the host puts back, as it does the
+     * entry of a take whose reply was lost.
      */
     static final byte[] TAKE = """
             local prefix = ARGV[1] .. ':'
+            if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then return false end
             local head = redis.call('LINDEX', KEYS[2], 0)
             if head and string.sub(head, 1, #prefix) == prefix then
               return string.sub(head, #prefix + 1)
@@ -46,6 +50,8 @@ public final class TaskQueue {
     private final ReplicatedWrites writes;
     private final byte[] queue;
     private final byte[] processing;
+    private final byte[] paused;
+    private final byte[] hostPaused;
     private final double fetchTimeoutSeconds;
 
     /** A queue whose fetches wait for no replica. */
@@ -59,6 +65,8 @@ public final class TaskQueue {
         this.writes = writes;
         this.queue = bytes(keys.queue());
         this.processing = bytes(keys.processing(hostId));
+        this.paused = bytes(keys.paused());
+        this.hostPaused = bytes(keys.paused(hostId));
         this.fetchTimeoutSeconds = fetchTimeout.toMillis() / 1000.0;
     }
 
@@ -79,11 +87,26 @@ public final class TaskQueue {
         return take();
     }
 
-    /** Takes the oldest task if there is one, without waiting. */
+    /** Takes the oldest task if there is one and nothing is paused, without waiting. */
     public Optional<TaskEntry> take() {
         String id = UUID.randomUUID().toString();
-        byte[] payload = (byte[]) writes.eval(TAKE, List.of(queue, processing), List.of(bytes(id)), Objects::nonNull);
-        return payload == null ? Optional.empty() : Optional.of(TaskEntry.of(id, payload));
+        Script take = take(id);
+        return taken(id, writes.eval(take.body(), take.keys(), take.args(), take.wrote()));
+    }
+
+    /**
+     * The take of {@link #take()} as a script to run after another, in the same round trip
+     * ({@link ReplicatedWrites#evalInTurn}); {@link #taken} reads its reply.
+     *
+     * @param id the id of the attempt it takes, a lower-case UUID
+     */
+    public Script take(String id) {
+        return new Script(TAKE, List.of(queue, processing, paused, hostPaused), List.of(bytes(id)), Objects::nonNull);
+    }
+
+    /** The task a take of {@code id} took, from its reply. */
+    public Optional<TaskEntry> taken(String id, Object reply) {
+        return reply == null ? Optional.empty() : Optional.of(TaskEntry.of(id, (byte[]) reply));
     }
 
     /** Returns a task this host took but will not run to the consuming end, to be fetched next. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -33,8 +35,10 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The fetch loop: takes a task only when a worker slot is free, from the first of the host's
  * queues that has one in this fetch's order, with a blocking fetch that costs nothing while they
- * are empty, and hands it to a slot. A Redis outage is logged and
- * retried with backoff; it never stops the host.
+ * are empty, and hands it to a slot. A slot that records a task takes its next one in the same
+ * round trip, from the queue this fetch's order starts with, and runs it itself: in a burst a task
+ * costs one round trip to Redis and no hand-off between threads, and each slot still takes a task
+ * only once it is free. A Redis outage is logged and retried with backoff; it never stops the host.
  */
 public final class TaskHost {
 
@@ -60,7 +64,11 @@ public final class TaskHost {
     private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     /** Set when recording an outcome failed: the record may have been lost, by a failover, with its master. */
     private final AtomicBoolean recordFailed = new AtomicBoolean();
-    private long nextOrphanCheck;
+    /** The ids of takes a slot has sent with a record and not yet seen the reply of. */
+    private final Set<String> taking = ConcurrentHashMap.newKeySet();
+    private volatile long nextOrphanCheck;
+    /** The order a slot drew for a fetch it left to the fetcher; null once used, or when none is owed. */
+    private final AtomicReference<int[]> orderDrawnBySlot = new AtomicReference<>();
     private final BooleanSupplier holdsHostId;
     private final FetchLoopWatch watch;
     private volatile boolean running;
@@ -190,7 +198,8 @@ public final class TaskHost {
      */
     private List<QueueLane> unpaused() {
         List<QueueLane> open = new ArrayList<>(lanes.size());
-        for (int index : selection.order(random)) {
+        int[] drawn = orderDrawnBySlot.getAndSet(null);
+        for (int index : drawn != null ? drawn : drawOrder()) {
             QueueLane lane = lanes.get(index);
             boolean paused = lane.pauseFlags().isPaused(settings.hostId());
             boolean logged = paused ? lanesPaused.add(lane.name()) : lanesPaused.remove(lane.name());
@@ -251,19 +260,106 @@ public final class TaskHost {
         inFlight.put(task.id(), task);
         workers.execute(() -> {
             try {
-                processors.get(lane).process(task, fetchedAt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                abandoned.add(task.id());
-                log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
-                        lane.keys().processing(settings.hostId()), e);
+                runInSlot(lane, task, fetchedAt);
             } finally {
-                inFlight.remove(task.id());
                 slots.release();
             }
         });
         return true;
+    }
+
+    /**
+     * Runs {@code first}, then each task the slot takes as it records the one before, until a take
+     * finds none or the slot should leave the next fetch to the fetcher.
+     */
+    private void runInSlot(QueueLane lane, TaskEntry first, long fetchedAt) {
+        TaskEntry task = first;
+        long taskFetchedAt = fetchedAt;
+        while (task != null) {
+            TaskEntry next = runOne(lane, task, taskFetchedAt);
+            taskFetchedAt = System.currentTimeMillis();
+            if (next != null && !running) {
+                putBackTaken(lane, next);
+                return;
+            }
+            task = next;
+        }
+    }
+
+    /** @return the task the slot took as it recorded this one, in {@link #inFlight} already, or null */
+    private TaskEntry runOne(QueueLane lane, TaskEntry task, long fetchedAt) {
+        String[] takeId = new String[1];
+        try {
+            TaskEntry next = processors.get(lane).process(task, fetchedAt, () -> takeId[0] = nextTakeId(lane));
+            if (next != null) {
+                inFlight.put(next.id(), next);
+            }
+            return next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (RuntimeException e) {
+            abandoned.add(task.id());
+            log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
+                    lane.keys().processing(settings.hostId()), e);
+            return null;
+        } finally {
+            inFlight.remove(task.id());
+            // Not before the task it took is in flight: an entry of neither would look like an orphan.
+            if (takeId[0] != null) {
+                taking.remove(takeId[0]);
+            }
+        }
+    }
+
+    /**
+     * The id for a slot's take of its next task as it records one of {@code lane}, registered so that
+     * its entry is never taken for an orphan; or null, leaving the next fetch to the fetcher: when the
+     * host stops, has lost its id, owes an orphan check, or this fetch's order starts with another queue.
+     */
+    private String nextTakeId(QueueLane lane) {
+        if (!running || recordFailed.get() || orphanCheckPending() || !holdsHostId.getAsBoolean()) {
+            return null;
+        }
+        if (!firstInOrder(lane)) {
+            return null;
+        }
+        String id = UUID.randomUUID().toString();
+        taking.add(id);
+        return id;
+    }
+
+    /**
+     * Whether {@code lane} comes first in the next fetch's order. When it does not, the fetcher's next
+     * fetch follows that order: a second draw would favour the queue the slot had just recorded for.
+     */
+    private boolean firstInOrder(QueueLane lane) {
+        if (lanes.size() == 1) {
+            return true;
+        }
+        int[] order = drawOrder();
+        if (lanes.get(order[0]) == lane) {
+            return true;
+        }
+        orderDrawnBySlot.set(order);
+        return false;
+    }
+
+    private int[] drawOrder() {
+        synchronized (random) {
+            return selection.order(random);
+        }
+    }
+
+    private void putBackTaken(QueueLane lane, TaskEntry task) {
+        try {
+            lane.queue().putBack(task);
+        } catch (JedisException e) {
+            log.atLevel(RedisFailures.level(e)).log("could not put back a task taken as the host stopped ({}); it"
+                    + " stays in the processing list until the next start", RedisConnector.describe(e));
+        } finally {
+            inFlight.remove(task.id());
+        }
     }
 
     /**
@@ -277,8 +373,8 @@ public final class TaskHost {
     private void putBackOrphans() {
         for (QueueLane lane : lanes) {
             for (TaskEntry listed : lane.queue().processing()) {
-                if (!inFlight.containsKey(listed.id()) && !abandoned.contains(listed.id())
-                        && lane.queue().putBack(listed)) {
+                if (!inFlight.containsKey(listed.id()) && !taking.contains(listed.id())
+                        && !abandoned.contains(listed.id()) && lane.queue().putBack(listed)) {
                     log.warn("put a task back on queue {} that was in this host's processing list but ran in no slot"
                             + " (a fetch whose reply was lost, or a record that a failover lost)", lane.name());
                 }
@@ -287,12 +383,16 @@ public final class TaskHost {
     }
 
     private boolean orphanCheckDue() {
-        long now = System.nanoTime();
-        if (now - nextOrphanCheck < 0) {
+        if (!orphanCheckPending()) {
             return false;
         }
-        nextOrphanCheck = now + ORPHAN_CHECK.toNanos();
+        nextOrphanCheck = System.nanoTime() + ORPHAN_CHECK.toNanos();
         return true;
+    }
+
+    /** Slots that take their next task themselves leave the fetcher a slot for the check once it is due. */
+    private boolean orphanCheckPending() {
+        return System.nanoTime() - nextOrphanCheck >= 0;
     }
 
     private void recoverLeftovers() {

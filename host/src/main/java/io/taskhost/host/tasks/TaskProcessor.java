@@ -75,8 +75,14 @@ final class TaskProcessor {
         this.recordFailed = recordFailed;
     }
 
-    /** @throws InterruptedException if the host stopped it; the task is back in the queue */
-    void process(TaskEntry task, long fetchedAt) throws InterruptedException {
+    /**
+     * @param nextTakeId asked once the task has run: the id for a take of the slot's next task from
+     *                   this queue, in the round trip of the record, or null for none
+     * @return the task that take took, in the processing list already; null when there was none to
+     *         take, or no take
+     * @throws InterruptedException if the host stopped it; the task is back in the queue
+     */
+    TaskEntry process(TaskEntry task, long fetchedAt, Supplier<String> nextTakeId) throws InterruptedException {
         String id = task.id();
         byte[] payload = task.payload();
         MDC.put("taskId", id);
@@ -90,7 +96,7 @@ final class TaskProcessor {
                 disposed = disposer.failed(attempt.failed(null, TaskEnvelope.firstRun(payload), null, Cause.HOST_ERROR,
                         "taskhost failed while handling it: " + e), TaskEnvelope.firstRun(payload), 1, false, false);
             }
-            record(task, disposed);
+            return record(task, disposed, nextTakeId.get());
         } catch (InterruptedException e) {
             putBack(task);
             throw e;
@@ -163,15 +169,31 @@ final class TaskProcessor {
     }
 
     /**
-     * Records the outcome, retrying while Redis fails. Recording takes the task's own entry off the
-     * processing list, so a repeat of a record whose reply was lost finds nothing and writes nothing.
+     * Records the outcome, retrying while Redis fails, and takes the slot's next task in the same
+     * round trip when {@code nextTakeId} is given. Recording takes the task's own entry off the
+     * processing list, so a repeat of a record whose reply was lost finds nothing and writes
+     * nothing; a repeat takes nothing, for the take may have run: its entry, which no slot runs, is
+     * then an orphan for the host to put back.
+     *
+     * @return the task taken, or null
      */
-    private void record(TaskEntry task, Disposed disposed) throws InterruptedException {
+    private TaskEntry record(TaskEntry task, Disposed disposed, String nextTakeId) throws InterruptedException {
         OutcomeRecord outcome = disposed.outcome();
         var backoff = new RedisBackoff();
+        String takeId = nextTakeId;
         while (true) {
             try {
-                if (!outcomes.record(processingKey, task.entry(), outcome, disposed.disposition())) {
+                boolean written;
+                TaskEntry next = null;
+                if (takeId == null) {
+                    written = outcomes.record(processingKey, task.entry(), outcome, disposed.disposition());
+                } else {
+                    var recorded = outcomes.recordThen(processingKey, task.entry(), outcome, disposed.disposition(),
+                            queue.take(takeId));
+                    written = recorded.written();
+                    next = queue.taken(takeId, recorded.then()).orElse(null);
+                }
+                if (!written) {
                     log.warn("task {} was no longer in this host's processing list (recorded by an earlier try whose"
                             + " reply was lost, or recovered by another host); its outcome was not recorded again",
                             MDC.get("taskId"));
@@ -184,9 +206,10 @@ final class TaskProcessor {
                 } else {
                     logOutcome(outcome);
                 }
-                return;
+                return next;
             } catch (JedisException e) {
                 recordFailed.run();
+                takeId = null;
                 long wait = backoff.afterFailure().toMillis();
                 log.atLevel(RedisFailures.level(e)).log("cannot record the outcome of task {} ({}); retrying in {} ms",
                         MDC.get("taskId"), RedisConnector.describe(e), wait);

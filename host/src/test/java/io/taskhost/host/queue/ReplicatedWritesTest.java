@@ -86,6 +86,22 @@ class ReplicatedWritesTest {
         assertEquals(List.of(), warnings());
     }
 
+    /** A slot's record and take: two scripts in one round trip, and one wait, after both, for what either wrote. */
+    @Test
+    void twoScriptsInTurnAreWaitedForOnceAfterBoth() {
+        var writes = new ReplicatedWrites(master, ONE_REPLICA, nanos::get);
+        String key = key();
+
+        List<Object> replies = writes.evalInTurn(
+                new Script(PUSH_IF_ABSENT, List.of(bytes(key)), List.of(bytes("first")), Long.valueOf(1)::equals),
+                new Script(PUSH, List.of(bytes(key)), List.of(bytes("second")), Objects::nonNull));
+
+        assertEquals(List.of(1L, 2L), replies);
+        assertEquals(List.of("second", "first"), replica.lrange(key, 0, -1), "the replica has both when it returns");
+        assertEquals(1, writes.acknowledged(), "one wait for the two");
+        assertEquals(List.of(), warnings());
+    }
+
     @Test
     void aFrozenReplicaCostsOneWaitAndOneWarningThenWritesGoOnWithoutWaiting() {
         var writes = new ReplicatedWrites(master, ONE_FROZEN_REPLICA, nanos::get);

@@ -28,8 +28,11 @@ class TaskQueueTest {
         byte[] processing = bytes(keys.processing("host-1"));
         byte[] id = bytes(UUID.randomUUID().toString());
 
-        byte[] taken = (byte[]) redis.eval(TaskQueue.TAKE, List.of(bytes(keys.queue()), processing), List.of(id));
-        byte[] takenAgain = (byte[]) redis.eval(TaskQueue.TAKE, List.of(bytes(keys.queue()), processing), List.of(id));
+        List<byte[]> takeKeys = List.of(bytes(keys.queue()), processing, bytes(keys.paused()),
+                bytes(keys.paused("host-1")));
+
+        byte[] taken = (byte[]) redis.eval(TaskQueue.TAKE, takeKeys, List.of(id));
+        byte[] takenAgain = (byte[]) redis.eval(TaskQueue.TAKE, takeKeys, List.of(id));
 
         assertArrayEquals(bytes("first"), taken);
         assertArrayEquals(bytes("first"), takenAgain);
@@ -45,6 +48,24 @@ class TaskQueueTest {
         assertArrayEquals(bytes("first"), queue.fetch().orElseThrow().payload());
         assertArrayEquals(bytes("second"), queue.fetch().orElseThrow().payload());
         assertEquals(2, queue.processing().size());
+    }
+
+    /** A slot that takes its next task as it records one relies on the take to honour a pause. */
+    @Test
+    void aTakeTakesNothingWhileTheQueueOrTheHostIsPaused() {
+        redis.lpush(keys.queue(), "first");
+        var queue = new TaskQueue(redis, keys, "host-1", java.time.Duration.ofSeconds(1));
+        var pauses = new PauseFlags(redis, keys);
+
+        pauses.pause(java.util.Optional.of("host-1"));
+        assertEquals(java.util.Optional.empty(), queue.take());
+        pauses.resume(java.util.Optional.of("host-1"));
+        pauses.pause(java.util.Optional.empty());
+        assertEquals(java.util.Optional.empty(), queue.take());
+        assertEquals(1, redis.llen(keys.queue()), "still on the queue");
+
+        pauses.resume(java.util.Optional.empty());
+        assertArrayEquals(bytes("first"), queue.take().orElseThrow().payload());
     }
 
     private static byte[] bytes(String text) {

@@ -109,6 +109,37 @@ class LostRepliesTest {
         }
     }
 
+    /**
+     * A slot records a task and takes its next one down one pipeline; when the reply is lost, the
+     * take may have run: the task it took is put back, and every task runs once.
+     */
+    @Test
+    void aRecordAndTakeWhoseReplyWasLostLosesNoTaskAndRunsNoneTwice() throws Exception {
+        Path marks = Files.createDirectories(temp.resolve("marks"));
+        String queueKey = TestHosts.uniqueQueue();
+        try (var proxy = FaultyProxy.inFrontOf(TestRedis.shared().url());
+             Host host = TestHosts.start(TestHosts.settings(proxy.server(), queueKey,
+                     TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache"), "--workers", "1"));
+             var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            proxy.count(RECORD);
+            proxy.loseReplyTo(RECORD);
+            for (int seq = 1; seq <= 3; seq++) {
+                queue.push("{\"worker\":\"mark\",\"class\":\"Fixtures\",\"params\":{\"dir\":\"" + marks
+                        + "\",\"seq\":\"" + seq + "\"}}");
+            }
+
+            List<JsonNode> outcomes = queue.awaitOutcomes("mark", 3);
+            assertEquals(1, proxy.repliesLost(), "the fault was injected");
+            Eventually.within(QueueProbe.DEADLINE, "the processing list emptied",
+                    () -> queue.redis().llen(queue.keys().processing("host-" + queueKey)) == 0);
+            assertEquals(3, queue.outcomes().size(), "one record per task: " + queue.outcomes());
+            assertEquals(0, queue.queueLength());
+            assertEquals(Set.of("1", "2", "3"), outcomes.stream().map(o -> o.path("result").asText())
+                    .collect(Collectors.toSet()), outcomes.toString());
+            assertEquals(3, runs(marks).size(), "each ran once: " + runs(marks));
+        }
+    }
+
     private static Set<String> runs(Path marks) throws IOException {
         try (Stream<Path> files = Files.list(marks)) {
             return files.map(file -> file.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
