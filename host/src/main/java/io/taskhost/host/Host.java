@@ -77,12 +77,6 @@ public final class Host implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Host.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration PARKED_CHECK = Duration.ofSeconds(5);
-    /**
-     * One script call per queue and pause while nothing is due, for its retries and delayed tasks
-     * together; a task moves at most about this late. Producers add delayed tasks with a plain ZADD
-     * that no host hears of, so a longer pause would make a task due soon late.
-     */
-    private static final Duration DUE_CHECK = Duration.ofMillis(250);
 
     private final EmbeddedRedis embeddedRedis;
     private final String redisUrl;
@@ -264,8 +258,8 @@ public final class Host implements AutoCloseable {
             QueueLane lane = lanes.get(i);
             ParkedTasks queueParked = parked.get(i);
             String of = lanes.size() == 1 ? "" : " of queue " + lane.name();
-            delayedTimer.every(Duration.ZERO, DUE_CHECK, "moving due retries and delayed tasks" + of,
-                    DueSetMover.retriesAndDelayed(redis, lane.keys())::moveDue);
+            delayedTimer.untilDue(Duration.ZERO, DueSetMover.LOOK_AGAIN, "moving due retries and delayed tasks" + of,
+                    DueSetMover.retriesAndDelayed(redis, lane.keys())::moveDueThenPause);
             maintenanceTimer.every(Duration.ZERO, Duration.ofMinutes(10), "indexing parked tasks of earlier versions"
                     + of, queueParked::indexEarlierVersionsTasks);
             maintenanceTimer.untilDue(Duration.ZERO, TICK, "dead-lettering parked tasks whose wait is over" + of,

@@ -125,6 +125,40 @@ class DueSetMoverTest {
     }
 
     @Test
+    void aMoverWithNothingWaitingLooksAgainAfterASecond() {
+        assertEquals(DueSetMover.LOOK_AGAIN, DueSetMover.retriesAndDelayed(redis, keys).moveDueThenPause());
+    }
+
+    @Test
+    void aMoverLooksAgainWhenTheEarliestWaitingMemberFallsDueIfThatComesSooner() {
+        long nowMillis = (long) (redisSeconds() * 1000);
+        redis.zadd(keys.delayed(), nowMillis / 1000.0 + 3600, "delayed task due in an hour");
+        var mover = DueSetMover.retriesAndDelayed(redis, keys);
+        assertEquals(DueSetMover.LOOK_AGAIN, mover.moveDueThenPause(), "an hour away: it looks again in a second");
+
+        redis.zadd(keys.retries(), nowMillis + 400, "retry due in 400 ms");
+        java.time.Duration pause = mover.moveDueThenPause();
+        assertTrue(pause.toMillis() <= 400, "looks again when the retry falls due, not later: " + pause);
+
+        redis.zadd(keys.delayed(), nowMillis / 1000.0 + 0.3, "delayed task due in 300 ms");
+        pause = mover.moveDueThenPause();
+        assertTrue(pause.toMillis() <= 300, "looks again when the delayed task falls due, not later: " + pause);
+        assertEquals(0, redis.llen(keys.queue()), "nothing was due");
+    }
+
+    @Test
+    void aMoverThatMovedADueTaskStillLooksAgainForTheNextOne() {
+        long nowMillis = (long) (redisSeconds() * 1000);
+        redis.zadd(keys.retries(), nowMillis - 10, "due retry");
+        redis.zadd(keys.retries(), nowMillis + 200, "retry due in 200 ms");
+
+        java.time.Duration pause = DueSetMover.retriesAndDelayed(redis, keys).moveDueThenPause();
+
+        assertEquals(List.of("due retry"), redis.lrange(keys.queue(), 0, -1));
+        assertTrue(pause.toMillis() <= 200, "looks again when the next retry falls due: " + pause);
+    }
+
+    @Test
     void bothSetsAreMovedBatchByBatchUntilNeitherHasADueTaskLeft() {
         double past = redisSeconds() - 10;
         long pastMillis = (long) (past * 1000);
