@@ -51,6 +51,7 @@ public final class Defaults {
     public static final String HTTP_READ_ONLY = "false";
     /** How long one blocking fetch waits for a task; not an option. */
     public static final String FETCH_TIMEOUT = "2s";
+    public static final String ORPHAN_CHECK_INTERVAL = "1m";
 
     private Defaults() {
     }

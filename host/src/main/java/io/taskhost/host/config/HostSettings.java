@@ -87,6 +87,7 @@ public record HostSettings(
         Duration parkUnknownFor,
         TrustSettings pluginTrust,
         Duration fetchTimeout,
+        Duration orphanCheckInterval,
         Duration rescanInterval,
         int httpPort,
         String httpBind,
@@ -116,6 +117,8 @@ public record HostSettings(
         require(positive(taskTimeout), "task-timeout must be positive");
         require(positive(retryBackoff) && positive(retryBackoffMax), "retry-backoff and retry-backoff-max must be positive");
         require(heartbeatTtl.toMillis() >= 1000, "heartbeat-ttl must be at least 1s, not " + heartbeatTtl);
+        require(orphanCheckInterval.toMillis() >= 1000, "orphan-check-interval must be at least 1s, not "
+                + orphanCheckInterval);
         require(!shutdownGrace.isNegative(), "shutdown-grace must not be negative");
         require(!parkUnknownFor.isNegative(), "park-unknown-for must not be negative");
         require(hostId != null && !hostId.isBlank() && !hostId.contains("}"), "host-id must be non-empty, without '}'");
@@ -280,6 +283,7 @@ public record HostSettings(
         private Duration parkUnknownFor = DurationText.parse(Defaults.PARK_UNKNOWN_FOR);
         private TrustSettings pluginTrust = TrustSettings.defaults();
         private Duration fetchTimeout = DurationText.parse(Defaults.FETCH_TIMEOUT);
+        private Duration orphanCheckInterval = DurationText.parse(Defaults.ORPHAN_CHECK_INTERVAL);
         private Duration rescanInterval = DurationText.parse(Defaults.RESCAN_INTERVAL);
         private int httpPort = Integer.parseInt(Defaults.HTTP_PORT);
         private String httpBind = Defaults.HTTP_BIND;
@@ -308,7 +312,7 @@ public record HostSettings(
                     workerMaxHeap, warmSpares, tasksPerWorker, sparesKeptFor,
                     taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
                     outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
-                    maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, rescanInterval,
+                    maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, orphanCheckInterval, rescanInterval,
                     httpPort, httpBind, redisWaitReplicas, redisWaitTimeout, schedules, httpToken, httpReadOnly);
         }
 
@@ -479,6 +483,16 @@ public record HostSettings(
 
         public Builder fetchTimeout(Duration fetchTimeout) {
             this.fetchTimeout = fetchTimeout;
+            return this;
+        }
+
+        /**
+         * How often a host looks in its processing lists for entries no slot runs: a fetch whose reply
+         * was lost, or a record a failover lost. Tests shorten it; a host also looks after any failed
+         * fetch or record.
+         */
+        public Builder orphanCheckInterval(Duration orphanCheckInterval) {
+            this.orphanCheckInterval = orphanCheckInterval;
             return this;
         }
 

@@ -46,8 +46,6 @@ public final class TaskHost {
     private static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
     /** Beyond twice the fetch timeout: the socket timeout and the wait for a pooled connection. */
     private static final Duration STUCK_MARGIN = Duration.ofSeconds(10);
-    /** How often the fetcher looks for entries no slot runs even when nothing seemed to fail. */
-    private static final Duration ORPHAN_CHECK = Duration.ofMinutes(1);
 
     private final TaskSettings settings;
     private final List<QueueLane> lanes;
@@ -127,7 +125,7 @@ public final class TaskHost {
             return;
         }
         recoverLeftovers();
-        nextOrphanCheck = System.nanoTime() + ORPHAN_CHECK.toNanos();
+        nextOrphanCheck = System.nanoTime() + settings.orphanCheckInterval().toNanos();
         var backoff = new RedisBackoff();
         while (running) {
             watch.enter(FetchLoopWatch.Activity.WAITING_FOR_SLOT);
@@ -367,7 +365,8 @@ public final class TaskHost {
      * lost to a connection failure moved it there without delivering it, or a failover lost the record
      * that had taken it out (the new master still has it, though the task ran). Orphans go back to the
      * queue, by their ids, so a running identical task is never taken for one. The fetcher looks once
-     * Redis answers again after a failed fetch or a failed record, and every minute whatever happened:
+     * Redis answers again after a failed fetch or a failed record, and every orphan-check interval (a
+     * minute) whatever happened:
      * a host whose slots were all busy through a failover may have seen no fetch fail.
      */
     private void putBackOrphans() {
@@ -386,7 +385,7 @@ public final class TaskHost {
         if (!orphanCheckPending()) {
             return false;
         }
-        nextOrphanCheck = System.nanoTime() + ORPHAN_CHECK.toNanos();
+        nextOrphanCheck = System.nanoTime() + settings.orphanCheckInterval().toNanos();
         return true;
     }
 

@@ -14,10 +14,12 @@ import java.util.Map;
  * @param maxPayloadBytes larger payloads are dead-lettered unread
  * @param maxPayloadDepth deeper JSON nesting is dead-lettered
  * @param parkUnknownFor  how long a task for a class no plugin provides waits for one; zero dead-letters it at once
+ * @param orphanCheckInterval how often the host looks for processing entries that no slot runs
  */
 public record TaskSettings(String queue, String hostId, String defaultClass, int workers, RunLimits limits,
                            Map<String, RunLimits> pluginLimits, Duration shutdownGrace, Duration fetchTimeout,
-                           int maxPayloadBytes, int maxPayloadDepth, Duration parkUnknownFor) {
+                           int maxPayloadBytes, int maxPayloadDepth, Duration parkUnknownFor,
+                           Duration orphanCheckInterval) {
 
     public TaskSettings {
         pluginLimits = Map.copyOf(pluginLimits);
@@ -26,7 +28,7 @@ public record TaskSettings(String queue, String hostId, String defaultClass, int
     /** These settings for the tasks of {@code queue}, which their outcome records name. */
     TaskSettings forQueue(String queue) {
         return new TaskSettings(queue, hostId, defaultClass, workers, limits, pluginLimits, shutdownGrace, fetchTimeout,
-                maxPayloadBytes, maxPayloadDepth, parkUnknownFor);
+                maxPayloadBytes, maxPayloadDepth, parkUnknownFor, orphanCheckInterval);
     }
 
     RunLimits limitsFor(String pluginId, RunLimits fromAnnotations) {

@@ -61,6 +61,8 @@ class HostSettingsTest {
         assertRefused("task-timeout must be positive", b -> b.taskTimeout(Duration.ZERO));
         assertRefused("retry-backoff and retry-backoff-max must be positive", b -> b.retryBackoffMax(Duration.ZERO));
         assertRefused("heartbeat-ttl must be at least 1s, not PT0.999S", b -> b.heartbeatTtl(Duration.ofMillis(999)));
+        assertRefused("orphan-check-interval must be at least 1s, not PT0.5S",
+                b -> b.orphanCheckInterval(Duration.ofMillis(500)));
         assertRefused("shutdown-grace must not be negative", b -> b.shutdownGrace(Duration.ofSeconds(-1)));
         assertRefused("park-unknown-for must not be negative", b -> b.parkUnknownFor(Duration.ofSeconds(-1)));
         assertRefused("host-id must be non-empty, without '}'", b -> b.hostId("a}b"));

@@ -34,8 +34,9 @@ class SentinelFailoverTest {
     private static final int SLOTS = 2;
     private static final int BURST = 60;
     private static final int AFTER_FAILOVER = 10;
-    /** The host's check for processing entries that no slot runs comes every minute; then they run. */
-    private static final Duration ORPHAN_CHECK_AND_RUN = Duration.ofMinutes(1).plus(QueueProbe.DEADLINE);
+    /** The host's check for processing entries that no slot runs, a minute apart by default, shortened here. */
+    private static final Duration ORPHAN_CHECK = Duration.ofSeconds(5);
+    private static final Duration ORPHAN_CHECK_AND_RUN = ORPHAN_CHECK.plus(QueueProbe.DEADLINE);
 
     /** As on the cluster ({@code ClusterFailoverTest}): the host's slots, its fetch under way, the producer's push. */
     private static final long DUPLICATES_BOUND = SLOTS + 1 + 1;
@@ -63,8 +64,9 @@ class SentinelFailoverTest {
      * After {@code SENTINEL FAILOVER} the old master still takes writes until it is made a replica,
      * and a record the host writes there in that moment is lost with it (1 or 2 of 70 per run here).
      * Its entry stays in the host's processing list on the new master; no fetch failed (Jedis
-     * switches its pool silently), so it is the host's minutely check for entries that no slot runs
-     * that puts it back. The test waits that long, with the same host: no restart needed.
+     * switches its pool silently), so it is the host's periodic check for entries that no slot runs
+     * that puts it back (every minute by default, every 5 s here). The test waits for it, with the
+     * same host: no restart needed.
      */
     @Test
     void aFailoverMidBurstLosesNoTaskAndTheHostGoesOn() throws Exception {
@@ -111,6 +113,7 @@ class SentinelFailoverTest {
         return TestHosts.builder(TestRedis.shared(), queueKey, plugins, temp.resolve("cache-" + queueKey))
                 .redisUrl(sentinels.url())
                 .fetchTimeout(FETCH_TIMEOUT)
+                .orphanCheckInterval(ORPHAN_CHECK)
                 .workers(SLOTS)
                 .maxAttempts(maxAttempts)
                 .build();
