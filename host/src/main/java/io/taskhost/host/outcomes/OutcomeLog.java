@@ -129,7 +129,7 @@ public final class OutcomeLog {
     private boolean record(String sourceKey, byte[] parkedMember, String taskClass, byte[] payload,
                            OutcomeRecord outcome, Disposition disposition) {
         Script record = script(sourceKey, parkedMember, taskClass, payload, outcome, disposition);
-        return WRITTEN.equals(writes.eval(record.body(), record.keys(), record.args(), record.wrote()));
+        return WRITTEN.equals(writes.eval(record));
     }
 
     private Script script(String sourceKey, byte[] parkedMember, String taskClass, byte[] payload,

@@ -61,6 +61,11 @@ public final class ReplicatedWrites {
         return new ReplicatedWrites(redis, ReplicaWait.OFF, System::nanoTime);
     }
 
+    /** {@link #eval(byte[], List, List, Predicate)} of one script call. */
+    public Object eval(Script script) {
+        return eval(script.body(), script.keys(), script.args(), script.wrote());
+    }
+
     /**
      * Runs {@code script} as {@code EVAL} does and, if {@code wrote} says its reply means it wrote,
      * waits for the replicas. Every key must be in the slot of the first one.

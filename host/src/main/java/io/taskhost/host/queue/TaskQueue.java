@@ -91,7 +91,7 @@ public final class TaskQueue {
     public Optional<TaskEntry> take() {
         String id = UUID.randomUUID().toString();
         Script take = take(id);
-        return taken(id, writes.eval(take.body(), take.keys(), take.args(), take.wrote()));
+        return taken(id, writes.eval(take));
     }
 
     /**
