@@ -1,6 +1,7 @@
 package io.taskhost.host.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,6 +81,45 @@ class DistributionIT {
         assertTrue(host.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, host.exitValue());
         assertTrue(log().startsWith("taskhost 0."), log());
+    }
+
+    /** The flags the host's JVM ran with, printed by the JVM itself before {@code taskhost --version}. */
+    private String hostJvmFlags(Path javaHome) throws Exception {
+        ProcessBuilder builder = taskhost("--version");
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        builder.environment().put("TASKHOST_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Process host = builder.start();
+        assertTrue(host.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, host.exitValue(), log());
+        assertTrue(log().contains("taskhost 0."), log());
+        return log();
+    }
+
+    @Test
+    void onTheJdksItWasTriedOnTheLauncherSpacesOutTheJvmsOwnWakeUps() throws Exception {
+        List<Path> homes = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        Path temurin25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        if (Files.isExecutable(temurin25.resolve("bin/java"))) {
+            homes.add(temurin25);
+        }
+        for (Path home : homes) {
+            String flags = hostJvmFlags(home);
+            assertTrue(flags.matches("(?s).*AsyncDeflationInterval\\s+= 5000\\s.*"), home + ":\n" + flags);
+            assertTrue(flags.matches("(?s).*G1PeriodicGCInterval\\s+= 3600000\\s.*"), home + ":\n" + flags);
+        }
+    }
+
+    /** The adversary: a JDK the options were not tried on might refuse them, and the host would not start. */
+    @Test
+    void onAJdkOfAnotherVersionTheLauncherAddsNoOptionItMightNotKnow() throws Exception {
+        Path home = Files.createDirectories(temp.resolve("jdk-99/bin"));
+        Files.createSymbolicLink(home.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+        Files.writeString(home.resolveSibling("release"), "JAVA_VERSION=\"99.0.1\"\n");
+
+        String flags = hostJvmFlags(home.getParent());
+
+        assertFalse(flags.contains("AsyncDeflationInterval"), "diagnostic options stay locked:\n" + flags);
+        assertTrue(flags.matches("(?s).*G1PeriodicGCInterval\\s+= 0\\s.*"), flags);
     }
 
     /** The id the host gives itself by default, as this JVM on the same machine works it out. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,8 +81,12 @@ public final class ClassDataSharing implements AutoCloseable {
      */
     public static ClassDataSharing forWorkers(Path java, Path cacheDir, Path workDir, WorkerIsolation isolation) {
         var runner = new JvmRunner(workDir, JVM_RUN_LIMIT, isolation);
-        return new ClassDataSharing(true, java, new ArchiveNames(cacheDir.resolve("class-data")), new JdkProbe(runner),
+        var jdks = new JdkProbe(runner);
+        var sharing = new ClassDataSharing(true, java, new ArchiveNames(cacheDir.resolve("class-data")), jdks,
                 new JarDigests(), new JvmTraining(runner), new ArchiveVerification(runner), builderThread());
+        // Now rather than at the first launch, so that the first spares already get what depends on the version.
+        sharing.once(java, () -> jdks.probe(java));
+        return sharing;
     }
 
     /** Never an archive: for {@code --class-data-sharing=false}. */
@@ -99,6 +104,16 @@ public final class ClassDataSharing implements AutoCloseable {
         });
         executor.allowCoreThreadTimeOut(true);
         return executor;
+    }
+
+    /**
+     * The feature version of the worker JDK (17 for 17.0.15), once probed in the background, which starts
+     * with this object; empty before that, when it could not be told, and with class-data sharing off,
+     * which never probes it.
+     */
+    public OptionalInt workerFeature() {
+        return jdks.known(java).filter(jdk -> jdk.feature() > 0).map(jdk -> OptionalInt.of(jdk.feature()))
+                .orElse(OptionalInt.empty());
     }
 
     /**

@@ -164,7 +164,9 @@ public final class WorkerLauncher implements AutoCloseable {
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
         jars.verify(plan.pluginJar());
         List<Path> jarsOnClasspath = classpath.jars(plan.pluginJar());
-        List<String> options = new ArrayList<>(plan.jvmOptions());
+        // First, so that the plan's own options, an operator's, override them.
+        List<String> options = new ArrayList<>(QuietWhileWaiting.forJdk(classData.workerFeature()));
+        options.addAll(plan.jvmOptions());
         options.addAll(classData.optionsFor(jarsOnClasspath, plan.jvmOptions()));
         List<Path> readOnly = new ArrayList<>(jarsOnClasspath);
         readOnly.addAll(FilesNamed.byOptions(options));

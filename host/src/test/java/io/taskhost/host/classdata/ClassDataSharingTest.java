@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,8 @@ class ClassDataSharingTest {
         assertEquals(cacheDir.resolve("class-data"), archive.getParent());
         assertTrue(archive.getFileName().toString().endsWith(".jsa"), archive.toString());
         assertEquals(new ClassDataStatus(true, 1, 0, 0), classData.status());
+        assertEquals(OptionalInt.of(Runtime.version().feature()), classData.workerFeature(),
+                "the worker JDK's version, for the launcher's options that depend on it");
         assertPassed(worker.run(classData));
         try (var files = Files.list(archive.getParent())) {
             assertEquals(List.of(archive), files.toList(), "no temporary file is left behind");
@@ -205,6 +208,7 @@ class ClassDataSharingTest {
         assertTrue(options.get(0).startsWith("-XX:AOTCache="), options.toString());
         assertTrue(NoopWorker.archivePath(options).getFileName().toString().matches("jdk25-[0-9a-f]{64}\\.aot"),
                 options.toString());
+        assertEquals(OptionalInt.of(25), classData.workerFeature());
         assertPassed(worker.run(classData));
     }
 
@@ -238,12 +242,23 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void theWorkerJdksVersionIsKnownSoonAfterTheStartWithNoLaunch() {
+        classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
+
+        Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the worker JDK's version is probed",
+                () -> classData.workerFeature().isPresent());
+        assertEquals(OptionalInt.of(Runtime.version().feature()), classData.workerFeature());
+        assertEquals(new ClassDataStatus(true, 0, 0, 0), classData.status(), "probing builds nothing");
+    }
+
+    @Test
     void sharingOffGivesNoOptionsAndBuildsNothing() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
         classData = ClassDataSharing.off();
 
         assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
         assertEquals(new ClassDataStatus(false, 0, 0, 0), classData.status());
+        assertEquals(OptionalInt.empty(), classData.workerFeature());
         assertPassed(worker.run(classData));
     }
 
