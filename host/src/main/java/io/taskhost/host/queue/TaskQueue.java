@@ -53,6 +53,12 @@ public final class TaskQueue {
     private final byte[] paused;
     private final byte[] hostPaused;
     private final double fetchTimeoutSeconds;
+    /**
+     * Whether the last fetch waited its whole timeout for nothing: the next then waits at once, since the
+     * wait returns at once too when a task came since, and an idle host makes one round trip a timeout
+     * instead of two. Only the fetcher thread fetches.
+     */
+    private boolean emptyAtLastFetch;
 
     /** A queue whose fetches wait for no replica. */
     public TaskQueue(UnifiedJedis redis, QueueKeys keys, String hostId, Duration fetchTimeout) {
@@ -75,16 +81,17 @@ public final class TaskQueue {
      * peer took the task that ended the wait.
      */
     public Optional<TaskEntry> fetch() {
-        Optional<TaskEntry> taken = take();
-        if (taken.isPresent()) {
-            return taken;
+        if (!emptyAtLastFetch) {
+            Optional<TaskEntry> taken = take();
+            if (taken.isPresent()) {
+                return taken;
+            }
         }
         // Moving the queue's last task onto its own end changes nothing, and blocks while the queue is
         // empty: a wait that costs Redis nothing and cannot lose a task whatever happens to its reply.
-        if (redis.blmove(queue, queue, ListDirection.RIGHT, ListDirection.RIGHT, fetchTimeoutSeconds) == null) {
-            return Optional.empty();
-        }
-        return take();
+        emptyAtLastFetch = redis.blmove(queue, queue, ListDirection.RIGHT, ListDirection.RIGHT,
+                fetchTimeoutSeconds) == null;
+        return emptyAtLastFetch ? Optional.empty() : take();
     }
 
     /** Takes the oldest task if there is one and nothing is paused, without waiting. */

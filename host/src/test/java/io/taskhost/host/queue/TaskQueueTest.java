@@ -2,6 +2,8 @@ package io.taskhost.host.queue;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskhost.host.testing.TestHosts;
 import io.taskhost.host.testing.TestRedis;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The fetch script against a real Redis. */
@@ -48,6 +51,26 @@ class TaskQueueTest {
         assertArrayEquals(bytes("first"), queue.fetch().orElseThrow().payload());
         assertArrayEquals(bytes("second"), queue.fetch().orElseThrow().payload());
         assertEquals(2, queue.processing().size());
+    }
+
+    @Test
+    void afterAFetchThatFoundNothingAnIdleFetchIsOneWaitAndATaskThatCameIsStillTaken() {
+        try (TestRedis own = TestRedis.startNew()) {
+            UnifiedJedis client = own.client();
+            var queue = new TaskQueue(client, keys, "host-1", java.time.Duration.ofSeconds(1));
+            assertEquals(java.util.Optional.empty(), queue.fetch());
+
+            client.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+            assertEquals(java.util.Optional.empty(), queue.fetch());
+            String calls = client.info("commandstats");
+            assertTrue(calls.contains("cmdstat_blmove:calls=1,"), calls);
+            assertFalse(calls.contains("cmdstat_eval"), "no take of an idle queue:\n" + calls);
+
+            client.lpush(keys.queue(), "first");
+            assertArrayEquals(bytes("first"), queue.fetch().orElseThrow().payload());
+            client.lpush(keys.queue(), "second");
+            assertArrayEquals(bytes("second"), queue.fetch().orElseThrow().payload());
+        }
     }
 
     /** A slot that takes its next task as it records one relies on the take to honour a pause. */
