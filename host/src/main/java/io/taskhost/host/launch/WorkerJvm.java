@@ -40,7 +40,7 @@ final class WorkerJvm {
     private final Process process;
     private final String sandbox;
     private final Confinement limits;
-    private final ReportReader reports;
+    private final ObjectMapper mapper;
     private final ProcessGroups groups;
     private final OutputStream stdin;
     private final int capacity;
@@ -60,7 +60,7 @@ final class WorkerJvm {
         this.process = process;
         this.sandbox = sandbox;
         this.limits = limits;
-        this.reports = new ReportReader(mapper);
+        this.mapper = mapper;
         this.groups = groups;
         this.stdin = process.getOutputStream();
         this.capacity = capacity;
@@ -191,7 +191,7 @@ final class WorkerJvm {
             return null;
         }
         try {
-            return reports.read(json);
+            return mapper.readValue(json, WorkerReport.class);
         } catch (JsonProcessingException e) {
             log.error("worker pid {} sent a report the host cannot read: {}", pid(), e.getOriginalMessage());
             return null;

@@ -1,5 +1,6 @@
 package io.taskhost.host.launch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.classdata.ClassDataSharing;
 import io.taskhost.host.sandbox.Confined;
@@ -41,7 +42,6 @@ public final class WorkerLauncher implements AutoCloseable {
     private final WorkerClasspath classpath;
     private final ClassDataSharing classData;
     private final ObjectMapper mapper;
-    private final AssignmentJson assignments;
     private final IdleWorkers idle;
     private final WorkerScratch scratch;
     private final ProcessGroups groups;
@@ -72,7 +72,6 @@ public final class WorkerLauncher implements AutoCloseable {
         this.classpath = classpath;
         this.classData = classData;
         this.mapper = mapper;
-        this.assignments = new AssignmentJson(mapper);
         this.scratch = scratch;
         this.groups = groups;
         this.jars = jars;
@@ -112,7 +111,7 @@ public final class WorkerLauncher implements AutoCloseable {
     public WorkerRun run(TaskAssignment assignment, LaunchPlan plan, Duration timeout, Handing handing)
             throws IOException, InterruptedException {
         String marker = UUID.randomUUID().toString();
-        byte[] line = assignments.of(withMarker(assignment, marker));
+        byte[] line = serialize(withMarker(assignment, marker));
         if (!jars.verify(plan.pluginJar())) {
             idle.retire(plan.pluginJar(), "their plugin jar had been tampered with");
         }
@@ -215,6 +214,14 @@ public final class WorkerLauncher implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private byte[] serialize(TaskAssignment assignment) {
+        try {
+            return mapper.writeValueAsBytes(assignment);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize task " + assignment.taskId(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.taskhost.host.outcomes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.ReplicatedWrites;
@@ -64,15 +65,10 @@ public final class OutcomeLog {
 
     private static final Long WRITTEN = 1L;
 
-    private static final byte[] SECONDS_KEPT = bytes(Long.toString(MINUTES_KEPT.toSeconds()));
-
     private final ReplicatedWrites writes;
     private final QueueKeys keys;
-    private final byte[] outcomesKept;
-    private final OutcomeJson json;
-    /** The keys every record names, encoded once: the host records a task each time, the minute's key aside. */
-    private final List<byte[]> fixedKeys;
-    private volatile MinuteKey minuteKey = new MinuteKey(Long.MIN_VALUE, NOTHING);
+    private final int outcomesKept;
+    private final ObjectMapper mapper;
 
     /** A log whose records wait for no replica. */
     public OutcomeLog(UnifiedJedis redis, QueueKeys keys, int outcomesKept, ObjectMapper mapper) {
@@ -83,15 +79,8 @@ public final class OutcomeLog {
     public OutcomeLog(ReplicatedWrites writes, QueueKeys keys, int outcomesKept, ObjectMapper mapper) {
         this.writes = writes;
         this.keys = keys;
-        this.outcomesKept = bytes(Integer.toString(outcomesKept));
-        this.json = new OutcomeJson(mapper);
-        this.fixedKeys = List.of(bytes(keys.outcomes()), bytes(keys.stats()), bytes(keys.dead()),
-                bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()), bytes(keys.queue()),
-                bytes(keys.parked()));
-    }
-
-    /** The key of the minute the last record counted in, kept since the next record most likely counts in it too. */
-    private record MinuteKey(long minute, byte[] key) {
+        this.outcomesKept = outcomesKept;
+        this.mapper = mapper;
     }
 
     /**
@@ -162,32 +151,30 @@ public final class OutcomeLog {
             dueAt = Long.toString(park.until());
             indexedClass = park.taskClass();
         }
-        List<byte[]> keyList = new ArrayList<>(11);
-        keyList.add(bytes(sourceKey));
-        keyList.addAll(fixedKeys);
-        keyList.add(minuteKey(minuteOf(outcome)));
+        List<byte[]> keyList = new ArrayList<>(List.of(bytes(sourceKey), bytes(keys.outcomes()), bytes(keys.stats()),
+                bytes(keys.dead()), bytes(keys.deadRecords()), bytes(keys.deadPayloads()), bytes(keys.retries()),
+                bytes(keys.queue()), bytes(keys.parked()), bytes(keys.minute(minuteOf(outcome)))));
         if (indexedClass != null) {
             keyList.add(bytes(keys.parkedFor(indexedClass)));
         }
         return new Script(RECORD, keyList,
-                List.of(payload, outcome == null ? NOTHING : json.of(outcome), outcomesKept,
+                List.of(payload, outcome == null ? NOTHING : json(outcome), bytes(Integer.toString(outcomesKept)),
                         bytes(outcome == null ? "" : outcome.status()), bytes(disposition.code()), next, bytes(dueAt),
-                        bytes(deadId), parkedMember, SECONDS_KEPT), WRITTEN::equals);
-    }
-
-    private byte[] minuteKey(long minute) {
-        MinuteKey last = minuteKey;
-        if (last.minute() != minute) {
-            last = new MinuteKey(minute, bytes(keys.minute(minute)));
-            minuteKey = last;
-        }
-        return last.key();
+                        bytes(deadId), parkedMember, bytes(Long.toString(MINUTES_KEPT.toSeconds()))), WRITTEN::equals);
     }
 
     /** The minute the attempt finished in, since the epoch; a record without a finish time counts now. */
     private static long minuteOf(OutcomeRecord outcome) {
         long millis = outcome != null && outcome.finishedAt() != null ? outcome.finishedAt() : System.currentTimeMillis();
         return Math.floorDiv(millis, 60_000L);
+    }
+
+    private byte[] json(OutcomeRecord outcome) {
+        try {
+            return mapper.writeValueAsBytes(outcome);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the outcome of task " + outcome.id(), e);
+        }
     }
 
     private static byte[] bytes(String text) {
