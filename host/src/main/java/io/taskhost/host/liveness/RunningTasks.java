@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,8 @@ public final class RunningTasks {
             return 1
             """;
 
-    private static final String WITHDRAWN = "";
+    /** A change that withdraws a task, written as an empty JSON. */
+    private static final RunningTask WITHDRAWN = null;
 
     /**
      * One running task.
@@ -83,9 +85,9 @@ public final class RunningTasks {
     private final Duration ttl;
     private final ObjectMapper mapper;
     private final Writer writer;
-    private final Map<String, String> running = new ConcurrentHashMap<>();
-    /** Task id to its JSON, or {@link #WITHDRAWN}, in the order they changed; guarded by itself. */
-    private final Map<String, String> changes = new LinkedHashMap<>();
+    private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
+    /** Task id to the task, or {@link #WITHDRAWN}, in the order they changed; guarded by itself. */
+    private final Map<String, RunningTask> changes = new LinkedHashMap<>();
 
     public RunningTasks(UnifiedJedis redis, QueueKeys keys, String hostId, Duration ttl, ObjectMapper mapper,
                         Writer writer) {
@@ -96,15 +98,10 @@ public final class RunningTasks {
         this.writer = writer;
     }
 
+    /** Serialized only when written: a short task's start and end, gathered into one write, cancel out unwritten. */
     public void started(String taskId, RunningTask task) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(task);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a running task's fields always serialize", e);
-        }
-        running.put(taskId, json);
-        changed(taskId, json);
+        running.put(taskId, task);
+        changed(taskId, task);
     }
 
     public void finished(String taskId) {
@@ -117,12 +114,12 @@ public final class RunningTasks {
      * A task that ends before its start was written is withdrawn all the same: the heartbeat may have
      * written it meanwhile.
      */
-    private void changed(String taskId, String json) {
+    private void changed(String taskId, RunningTask task) {
         boolean first;
         synchronized (changes) {
             first = changes.isEmpty();
             changes.remove(taskId);
-            changes.put(taskId, json);
+            changes.put(taskId, task);
         }
         if (first) {
             writer.runAfter(GATHER, this::writeChanges);
@@ -130,15 +127,19 @@ public final class RunningTasks {
     }
 
     private void writeChanges() {
-        List<String> args = new ArrayList<>();
+        List<Map.Entry<String, RunningTask>> gathered;
         synchronized (changes) {
-            args.add(Integer.toString(changes.size()));
-            args.add(Long.toString(ttl.toMillis()));
-            changes.forEach((taskId, json) -> {
-                args.add(taskId);
-                args.add(json);
-            });
+            gathered = new ArrayList<>(changes.size());
+            // Copies, for the map's entries do not outlive its clear(); serialized outside the lock the slots take.
+            changes.forEach((taskId, task) -> gathered.add(new AbstractMap.SimpleImmutableEntry<>(taskId, task)));
             changes.clear();
+        }
+        List<String> args = new ArrayList<>(2 + 2 * gathered.size());
+        args.add(Integer.toString(gathered.size()));
+        args.add(Long.toString(ttl.toMillis()));
+        for (Map.Entry<String, RunningTask> change : gathered) {
+            args.add(change.getKey());
+            args.add(change.getValue() == WITHDRAWN ? "" : json(change.getValue()));
         }
         try {
             redis.eval(CHANGE, List.of(key), args);
@@ -152,15 +153,23 @@ public final class RunningTasks {
     public void publish() {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(ttl.toMillis()));
-        running.forEach((taskId, json) -> {
+        running.forEach((taskId, task) -> {
             args.add(taskId);
-            args.add(json);
+            args.add(json(task));
         });
         try {
             redis.eval(REWRITE, List.of(key), args);
         } catch (JedisException e) {
             log.debug("cannot publish the running tasks in {} ({}); it expires in {}", key,
                     RedisConnector.describe(e), ttl);
+        }
+    }
+
+    private String json(RunningTask task) {
+        try {
+            return mapper.writeValueAsString(task);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a running task's fields always serialize", e);
         }
     }
 }
