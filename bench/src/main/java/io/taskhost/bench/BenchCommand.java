@@ -308,7 +308,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         for (String mode : modes) {
             for (SandboxMode sandboxMode : sandboxModes()) {
                 Result r = results.get(run(mode, sandboxMode));
-                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.1f | %.0f | %.0f | %s |%n",
+                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.0f | %.0f | %s |%n",
                         describe(mode), r.sandbox(), r.tasksPerSecond(),
                         share(r.tasksPerSecond(), floor.startsPerSecond()), r.hostCpuMsPerTask(),
                         r.workerCpuMsPerTask(), r.p50(), r.p99(), r.launches());

@@ -16,6 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * backstop that looks seldom and leaves the waiting JVM asleep. Its thread makes the first lookup too,
  * off the task's path. It is a class rather than a lambda because a worker's first lambda costs it
  * generated classes.
+ *
+ * <p>A task's start wakes the watchdog only from its long pause. A reused worker in a burst starts
+ * tasks far more often than the running cadence: waking the watchdog for each cost a thread wake-up
+ * and a read of {@code /proc/self/stat} per task, a third of such a worker's CPU. So the watchdog keeps
+ * the running cadence while a task runs or one has started since its last look, and takes the long
+ * pause only after a look that saw neither; a task that starts meanwhile finds it in its running
+ * cadence, which already bounds how late it sees its host gone.
  */
 final class HostWatchdog implements Runnable {
 
@@ -25,6 +32,10 @@ final class HostWatchdog implements Runnable {
     private final long waitingCheckNanos;
     private final int exitCode;
     private volatile boolean taskRunning;
+    /** Tasks started so far; only the worker's main thread writes it. */
+    private volatile long starts;
+    /** Whether the watchdog is in, or about to take, its long pause, and needs waking for a task. */
+    private volatile boolean longPause;
     private volatile Thread thread;
 
     /**
@@ -48,22 +59,48 @@ final class HostWatchdog implements Runnable {
         return watchdog;
     }
 
-    /** A task starts: look at the host now, then at the running cadence until it ends. */
+    /**
+     * A task starts: from the long pause, the watchdog looks at the host now; either way it looks at
+     * the running cadence until the task has ended.
+     */
     void taskStarts() {
         taskRunning = true;
-        LockSupport.unpark(thread);
+        starts = starts + 1; // one writer: no lost update
+        // Read after the writes above: either the watchdog sees them before it parks long, or this sees it.
+        if (longPause) {
+            LockSupport.unpark(thread);
+        }
     }
 
-    /** The task ended and the worker reads its input again; the next pause is the waiting one. */
+    /**
+     * The task ended and the worker reads its input again; the watchdog takes the long pause after its
+     * next look, unless another task has started by then.
+     */
     void taskEnded() {
         taskRunning = false;
+    }
+
+    /** Whether the watchdog is in its long pause, the one a task's start wakes it from. */
+    boolean inLongPause() {
+        return longPause;
     }
 
     @Override
     public void run() {
         long host = hostPid > 0 ? hostPid : ids.parentPid(-1);
+        long seen = starts;
         while (ids.parentPid(-2) == host) {
-            LockSupport.parkNanos(taskRunning ? runningCheckNanos : waitingCheckNanos);
+            long started = starts;
+            if (taskRunning || started != seen) {
+                seen = started;
+                LockSupport.parkNanos(runningCheckNanos);
+                continue;
+            }
+            longPause = true;
+            if (!taskRunning && starts == seen) {
+                LockSupport.parkNanos(waitingCheckNanos);
+            }
+            longPause = false;
         }
         killOwnGroup();
         Runtime.getRuntime().halt(exitCode);

@@ -24,7 +24,11 @@ final class ParamsBinder {
     }
 
     Object[] bind(Method operation, String paramsJson, TaskContext context) throws IOException {
-        Type[] types = operation.getGenericParameterTypes();
+        return bind(operation.getGenericParameterTypes(), paramsJson, context);
+    }
+
+    /** As {@link #bind(Method, String, TaskContext)}, for an operation whose generic parameter types are {@code types}. */
+    Object[] bind(Type[] types, String paramsJson, TaskContext context) throws IOException {
         Object[] args = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
             args[i] = bindOne(types[i], paramsJson, context);

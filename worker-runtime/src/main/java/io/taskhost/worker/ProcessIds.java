@@ -15,6 +15,8 @@ class ProcessIds {
     private static final String STAT = "/proc/self/stat";
 
     private final boolean procAvailable;
+    /** A process's id never changes: read once, since every report carries it. 0 until then. */
+    private volatile long pid;
 
     ProcessIds(boolean procAvailable) {
         this.procAvailable = procAvailable;
@@ -25,6 +27,16 @@ class ProcessIds {
     }
 
     long pid() {
+        long known = pid;
+        if (known == 0) {
+            known = readPid();
+            pid = known;
+        }
+        return known;
+    }
+
+    // Package-private for a test that counts the reads.
+    long readPid() {
         if (procAvailable) {
             String stat = stat();
             if (stat != null) {

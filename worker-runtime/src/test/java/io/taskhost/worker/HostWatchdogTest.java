@@ -51,6 +51,44 @@ class HostWatchdogTest {
         await("the watchdog looks again and again while the task runs", () -> host.looks.get() > 20);
     }
 
+    @Test
+    void tasksThatFollowEachOtherWakeTheWatchdogOnlyFromItsLongPause() {
+        var host = new LiveHost();
+        var watchdog = new HostWatchdog(host, HOST, AN_HOUR, AN_HOUR, 99);
+        Thread thread = watchdog.start();
+        await("the watchdog parks for its long pause", () -> watchdog.inLongPause()
+                && thread.getState() == Thread.State.TIMED_WAITING && host.looks.get() == 1);
+
+        watchdog.taskStarts();
+        await("the first task's start makes it look and park at the running cadence", () -> !watchdog.inLongPause()
+                && thread.getState() == Thread.State.TIMED_WAITING && host.looks.get() == 2);
+        for (int i = 0; i < 1000; i++) {
+            watchdog.taskEnded();
+            watchdog.taskStarts();
+        }
+
+        assertEquals(2, host.looks.get(), "a task that starts while the watchdog is at the running cadence leaves it asleep");
+        assertEquals(Thread.State.TIMED_WAITING, thread.getState());
+    }
+
+    @Test
+    void afterTheLastTaskOfABurstTheWatchdogGoesBackToItsLongPause() {
+        var host = new LiveHost();
+        var watchdog = new HostWatchdog(host, HOST, 1_000_000L, AN_HOUR, 99);
+        Thread thread = watchdog.start();
+        await("the watchdog parks for its long pause", () -> watchdog.inLongPause() && host.looks.get() == 1);
+
+        watchdog.taskStarts();
+        await("the watchdog looks at the running cadence", () -> host.looks.get() > 3);
+        watchdog.taskEnded();
+
+        await("the watchdog takes its long pause again", () -> watchdog.inLongPause()
+                && thread.getState() == Thread.State.TIMED_WAITING);
+        int looks = host.looks.get();
+        watchdog.taskStarts();
+        await("a task's start wakes it from there at once", () -> host.looks.get() > looks);
+    }
+
     private static void await(String what, BooleanSupplier condition) {
         long end = System.nanoTime() + WITHIN.toNanos();
         while (!condition.getAsBoolean()) {

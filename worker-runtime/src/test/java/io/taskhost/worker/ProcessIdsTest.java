@@ -17,6 +17,23 @@ class ProcessIdsTest {
     }
 
     @Test
+    void thePidIsReadOnceAndKept() {
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        var ids = new ProcessIds(true) {
+            @Override
+            long readPid() {
+                reads.incrementAndGet();
+                return super.readPid();
+            }
+        };
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ProcessHandle.current().pid(), ids.pid());
+        }
+        assertEquals(1, reads.get());
+    }
+
+    @Test
     void procGivesThisProcesssGroupAsPsSeesIt() throws Exception {
         Process ps = new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(ProcessHandle.current().pid())).start();
         String group = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();

@@ -27,6 +27,15 @@ class WorkerMainTest {
         }
     }
 
+    /** Counts the calls on each instance: a task that finds a count above one ran on a used instance. */
+    public static class Counter implements TaskWorker {
+        private int calls;
+
+        public int _task_count() {
+            return ++calls;
+        }
+    }
+
     /** Runs the task as a worker JVM gets it: the host's JSON line. */
     private String run(TaskAssignment assignment) throws Exception {
         var out = new ByteArrayOutputStream();
@@ -56,6 +65,48 @@ class WorkerMainTest {
         assertEquals("java.lang.ArithmeticException", report.error().type());
         assertEquals("/ by zero", report.error().message());
         assertTrue(report.error().stackTrace().contains("_task_divide_by_zero"));
+    }
+
+    @Test
+    void aReusedWorkerRunsEveryTaskOnAFreshInstanceOfItsClass() throws Exception {
+        var out = new ByteArrayOutputStream();
+        var worker = WorkerMain.of(new JsonFactory(), getClass().getClassLoader(), out, ProcessIds.ofThisPlatform());
+        for (int i = 0; i < 3; i++) {
+            worker.run(mapper.writeValueAsBytes(new TaskAssignment("t" + i, 1, "Counter", "count",
+                    Counter.class.getName(), "_task_count", null, null, "m" + i)));
+        }
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, report(out, "m" + i).result().asInt(), "task " + i);
+        }
+    }
+
+    @Test
+    void aReusedWorkerRunsEachTasksOwnOperationAndFailsAMissingOneEveryTime() throws Exception {
+        var out = new ByteArrayOutputStream();
+        var worker = WorkerMain.of(new JsonFactory(), getClass().getClassLoader(), out, ProcessIds.ofThisPlatform());
+        String[] methods = {"_task_add", "_task_missing", "_task_divide_by_zero", "_task_missing", "_task_add"};
+        for (int i = 0; i < methods.length; i++) {
+            worker.run(mapper.writeValueAsBytes(new TaskAssignment("t" + i, 1, "Calculator", methods[i].substring(6),
+                    Calculator.class.getName(), methods[i], mapper.readTree("{\"a\":2,\"b\":" + i + "}"), null,
+                    "m" + i)));
+        }
+
+        assertEquals(2, report(out, "m0").result().asInt());
+        assertEquals("java.lang.NoSuchMethodException", report(out, "m1").error().type());
+        assertEquals("java.lang.ArithmeticException", report(out, "m2").error().type());
+        assertEquals("java.lang.NoSuchMethodException", report(out, "m3").error().type());
+        assertEquals(6, report(out, "m4").result().asInt());
+    }
+
+    private WorkerReport report(ByteArrayOutputStream out, String marker) throws Exception {
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            var json = WorkerProtocol.reportJson(marker, line);
+            if (json.isPresent()) {
+                return mapper.readValue(json.get(), WorkerReport.class);
+            }
+        }
+        throw new AssertionError("no report for " + marker);
     }
 
     @Test
