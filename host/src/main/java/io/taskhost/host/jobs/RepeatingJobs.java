@@ -1,6 +1,10 @@
 package io.taskhost.host.jobs;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +20,8 @@ import java.util.function.Supplier;
 public final class RepeatingJobs implements AutoCloseable {
 
     private final ScheduledExecutorService thread;
+    /** The jobs of {@link #every}, by first delay and pause in milliseconds. */
+    private final Map<List<Long>, List<SurvivingJob>> turns = new HashMap<>();
 
     private RepeatingJobs(ScheduledExecutorService thread) {
         this.thread = thread;
@@ -31,13 +37,27 @@ public final class RepeatingJobs implements AutoCloseable {
     }
 
     /**
-     * Runs {@code job} first after {@code firstAfter}, then {@code pause} after each run ends.
+     * Runs {@code job} first after {@code firstAfter}, then {@code pause} after each run ends. Jobs given
+     * the same first delay and pause take their turns together, one after the other, so that the thread
+     * wakes once for all of them: an idle host's wake-ups cost more than its jobs' work. A job that joins
+     * such jobs after their first turn runs first at their next.
      *
      * @param what what the job does, for the log: "moving due retries"
      */
     public void every(Duration firstAfter, Duration pause, String what, Runnable job) {
-        thread.scheduleWithFixedDelay(new SurvivingJob(what, pause, job, System::nanoTime), firstAfter.toMillis(),
-                pause.toMillis(), TimeUnit.MILLISECONDS);
+        var surviving = new SurvivingJob(what, pause, job, System::nanoTime);
+        synchronized (turns) {
+            List<Long> key = List.of(firstAfter.toMillis(), pause.toMillis());
+            List<SurvivingJob> turn = turns.get(key);
+            if (turn != null) {
+                turn.add(surviving);
+                return;
+            }
+            List<SurvivingJob> jobs = new CopyOnWriteArrayList<>(List.of(surviving));
+            turns.put(key, jobs);
+            thread.scheduleWithFixedDelay(() -> jobs.forEach(SurvivingJob::run), firstAfter.toMillis(),
+                    pause.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
