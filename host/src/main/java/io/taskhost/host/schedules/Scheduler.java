@@ -174,16 +174,17 @@ public final class Scheduler {
             Long next = schedule.recurrence().after(now).map(Instant::toEpochMilli).orElse(null);
             String json;
             String content = schedule.source() + schedule.recurrence().describe() + next;
+            Announced before = announced.get(schedule.name());
+            if (before != null && before.json().equals(content) && before.at().plus(ANNOUNCE).isAfter(now)) {
+                continue;
+            }
+            // Only now: the tick runs every second, and the listing is written again every 30 s at most.
             try {
                 json = mapper.writeValueAsString(new Listing(schedule.name(), schedule.source(),
                         schedule.recurrence().describe(), schedule.queueOr(hostQueue), schedule.catchUp().text(),
                         mapper.writeValueAsString(schedule.payload()), next, hostId, now.toEpochMilli()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
-            }
-            Announced before = announced.get(schedule.name());
-            if (before != null && before.json().equals(content) && before.at().plus(ANNOUNCE).isAfter(now)) {
-                continue;
             }
             redis.hset(key, schedule.name(), json);
             announced.put(schedule.name(), new Announced(content, now));
