@@ -24,8 +24,9 @@ final class QuietWhileWaiting {
             // With an interval, G1 looks again after it rather than every second; an idle worker collects
             // once an hour instead of never, giving heap back to the system.
             "-XX:G1PeriodicGCInterval=3600000");
-    /** Removed in JDK 20 with the sampling it spaces out. */
-    private static final String REMEMBERED_SET_SAMPLING = "-XX:G1ConcRefinementServiceIntervalMillis=5000";
+    /** With G1's remembered-set sampling spaced out too: the option went in JDK 20 with the sampling. */
+    private static final List<String> BEFORE_JDK_20 = concat(EVERY_VERSION,
+            "-XX:G1ConcRefinementServiceIntervalMillis=5000");
     static final int OLDEST_TRIED = 17;
     static final int NEWEST_TRIED = 25;
 
@@ -37,11 +38,12 @@ final class QuietWhileWaiting {
         if (feature.isEmpty() || feature.getAsInt() < OLDEST_TRIED || feature.getAsInt() > NEWEST_TRIED) {
             return List.of();
         }
-        if (feature.getAsInt() < 20) {
-            List<String> options = new ArrayList<>(EVERY_VERSION);
-            options.add(REMEMBERED_SET_SAMPLING);
-            return List.copyOf(options);
-        }
-        return EVERY_VERSION;
+        return feature.getAsInt() < 20 ? BEFORE_JDK_20 : EVERY_VERSION;
+    }
+
+    private static List<String> concat(List<String> options, String option) {
+        List<String> all = new ArrayList<>(options);
+        all.add(option);
+        return List.copyOf(all);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskhost.host.queue.QueueKeys;
 import io.taskhost.host.queue.RedisConnector;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,17 +126,16 @@ public final class RunningTasks {
     }
 
     private void writeChanges() {
-        List<Map.Entry<String, RunningTask>> gathered;
+        Map<String, RunningTask> gathered;
         synchronized (changes) {
-            gathered = new ArrayList<>(changes.size());
-            // Copies, for the map's entries do not outlive its clear(); serialized outside the lock the slots take.
-            changes.forEach((taskId, task) -> gathered.add(new AbstractMap.SimpleImmutableEntry<>(taskId, task)));
+            // A copy, serialized outside the lock the slots take.
+            gathered = new LinkedHashMap<>(changes);
             changes.clear();
         }
         List<String> args = new ArrayList<>(2 + 2 * gathered.size());
         args.add(Integer.toString(gathered.size()));
         args.add(Long.toString(ttl.toMillis()));
-        for (Map.Entry<String, RunningTask> change : gathered) {
+        for (Map.Entry<String, RunningTask> change : gathered.entrySet()) {
             args.add(change.getKey());
             args.add(change.getValue() == WITHDRAWN ? "" : json(change.getValue()));
         }
