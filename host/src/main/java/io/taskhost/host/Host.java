@@ -216,7 +216,7 @@ public final class Host implements AutoCloseable {
         var taskSettings = new TaskSettings(settings.queue(), settings.hostId(), settings.defaultClass(),
                 settings.workers(), settings.defaultLimits(), settings.pluginLimits(), settings.shutdownGrace(),
                 settings.fetchTimeout(), settings.maxPayloadBytes(), settings.maxPayloadDepth(),
-                settings.parkUnknownFor(), settings.orphanCheckInterval());
+                settings.parkUnknownFor(), settings.orphanCheckInterval(), settings.reuseBatch());
         HostMetrics metrics = settings.httpPort() == 0 ? null : new HostMetrics(selection.names());
         var tasks = new TaskHost(taskSettings, catalog::routes, launcher, disposer, lanes, selection,
                 RandomGenerator.getDefault(), Clock.systemUTC(), metrics == null ? TaskMetrics.NONE : metrics.tasks(),

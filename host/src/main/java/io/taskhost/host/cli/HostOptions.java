@@ -158,6 +158,11 @@ public final class HostOptions {
                     + " file, which other users cannot read with ps.")
     String pluginKeystorePassword;
 
+    @Option(names = "--reuse-batch", paramLabel = "N", defaultValue = Defaults.REUSE_BATCH,
+            description = "Tasks a slot takes at once as it records the last ones, when those ran in reuse mode,"
+                    + " written ahead to one reused JVM; 1 takes a task only once a slot is free. Default: ${DEFAULT-VALUE}")
+    int reuseBatch;
+
     @Option(names = "--max-payload-depth", paramLabel = "N", defaultValue = Defaults.MAX_PAYLOAD_DEPTH,
             description = "Payloads nested deeper are dead-lettered. Default: ${DEFAULT-VALUE}")
     int maxPayloadDepth;
@@ -292,6 +297,7 @@ public final class HostOptions {
             settings.pluginTrust(pluginTrust());
         }
         copy.option("--max-payload-depth", maxPayloadDepth, settings::maxPayloadDepth);
+        copy.option("--reuse-batch", reuseBatch, settings::reuseBatch);
         copy.option("--shutdown-grace", shutdownGrace, settings::shutdownGrace);
         copy.option("--outcomes-kept", outcomesKept, settings::outcomesKept);
         copy.option("--host-id", hostId, settings::hostId);

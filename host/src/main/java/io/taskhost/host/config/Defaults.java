@@ -52,6 +52,7 @@ public final class Defaults {
     /** How long one blocking fetch waits for a task; not an option. */
     public static final String FETCH_TIMEOUT = "2s";
     public static final String ORPHAN_CHECK_INTERVAL = "1m";
+    public static final String REUSE_BATCH = "1";
 
     private Defaults() {
     }

@@ -95,7 +95,8 @@ public record HostSettings(
         Duration redisWaitTimeout,
         List<Schedule> schedules,
         String httpToken,
-        boolean httpReadOnly) {
+        boolean httpReadOnly,
+        int reuseBatch) {
 
     /**
      * The host's first queue: its only one unless {@code queue} lists several, and the highest in
@@ -105,6 +106,9 @@ public record HostSettings(
         return queues.first().queue();
     }
 
+    /** A slot's take of more tasks at once than this would hold them long from other hosts. */
+    public static final int MAX_REUSE_BATCH = 100;
+
     private static final Pattern EMBEDDED = Pattern.compile("embedded(?::(\\d{1,5}))?");
 
     public HostSettings {
@@ -113,6 +117,8 @@ public record HostSettings(
         require(maxAttempts >= 1, "max-attempts must be at least 1, not " + maxAttempts);
         require(poisonDeaths >= 1, "poison-deaths must be at least 1, not " + poisonDeaths);
         require(maxPayloadBytes >= 64, "max-payload-bytes must be at least 64, not " + maxPayloadBytes);
+        require(reuseBatch >= 1 && reuseBatch <= MAX_REUSE_BATCH, "reuse-batch must be from 1 to " + MAX_REUSE_BATCH
+                + ", not " + reuseBatch);
         require(maxPayloadDepth >= 2, "max-payload-depth must be at least 2, not " + maxPayloadDepth);
         require(positive(taskTimeout), "task-timeout must be positive");
         require(positive(retryBackoff) && positive(retryBackoffMax), "retry-backoff and retry-backoff-max must be positive");
@@ -292,6 +298,7 @@ public record HostSettings(
         private List<Schedule> schedules = List.of();
         private String httpToken;
         private boolean httpReadOnly = Boolean.parseBoolean(Defaults.HTTP_READ_ONLY);
+        private int reuseBatch = Integer.parseInt(Defaults.REUSE_BATCH);
 
         private Builder() {
         }
@@ -313,7 +320,8 @@ public record HostSettings(
                     taskTimeout, maxAttempts, retryBackoff, retryBackoffMax, poisonDeaths, pluginLimits, shutdownGrace,
                     outcomesKept, hostId != null ? hostId : Machine.current().defaultHostId(), heartbeatTtl,
                     maxPayloadBytes, maxPayloadDepth, parkUnknownFor, pluginTrust, fetchTimeout, orphanCheckInterval, rescanInterval,
-                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout, schedules, httpToken, httpReadOnly);
+                    httpPort, httpBind, redisWaitReplicas, redisWaitTimeout, schedules, httpToken, httpReadOnly,
+                    reuseBatch);
         }
 
         public Builder redisUrl(String redisUrl) {
@@ -493,6 +501,15 @@ public record HostSettings(
          */
         public Builder orphanCheckInterval(Duration orphanCheckInterval) {
             this.orphanCheckInterval = orphanCheckInterval;
+            return this;
+        }
+
+        /**
+         * How many tasks a slot takes at once as it records the last ones, when those ran in reuse mode;
+         * they are written ahead to one reused JVM. 1 takes a task only once a slot is free.
+         */
+        public Builder reuseBatch(int reuseBatch) {
+            this.reuseBatch = reuseBatch;
             return this;
         }
 

@@ -32,6 +32,11 @@ public record LaunchPlan(Path pluginJar, List<String> jvmOptions, int warmSpares
         this(pluginJar, jvmOptions, warmSpares, tasksPerWorker, workerClass, true);
     }
 
+    /** Whether a JVM started for this plan can run the tasks of {@code other}: the same plugin version, options and mode. */
+    public boolean sharesJvmsWith(LaunchPlan other) {
+        return kind().equals(other.kind());
+    }
+
     /** JVMs started for one plan can run the tasks of another only when this matches. */
     Kind kind() {
         return new Kind(pluginJar, jvmOptions, tasksPerWorker, network);

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -128,6 +129,27 @@ public final class WorkerLauncher implements AutoCloseable {
             jvm.retire();
         }
         return run;
+    }
+
+    /** One task of a run in turn: its assignment, how long its operation may run, and who to tell which JVM runs it. */
+    public record Turn(TaskAssignment assignment, Duration timeout, Handing handing, Map<String, String> logContext) {
+    }
+
+    /**
+     * Runs {@code turns}, all of plan {@code plan}, in order, each as {@link #run(TaskAssignment, LaunchPlan,
+     * Duration, Handing)} does, and returns their runs; it returns early, right after the first run without a
+     * report: the caller runs the rest in a later call.
+     */
+    public List<WorkerRun> runInTurn(List<Turn> turns, LaunchPlan plan) throws IOException, InterruptedException {
+        List<WorkerRun> runs = new ArrayList<>();
+        for (Turn turn : turns) {
+            WorkerRun run = run(turn.assignment(), plan, turn.timeout(), turn.handing());
+            runs.add(run);
+            if (run.report() == null) {
+                break;
+            }
+        }
+        return runs;
     }
 
     /** Retires the waiting JVMs of every plugin jar but {@code jars}: their jar was replaced or removed. */

@@ -95,24 +95,43 @@ public final class OutcomeLog {
     }
 
     /**
-     * {@link #record(String, byte[], OutcomeRecord, Disposition)}, then {@code then} (the slot's take of
-     * its next task), in the same round trip: see {@link ReplicatedWrites#evalInTurn}.
+     * {@link #record(String, byte[], OutcomeRecord, Disposition)} of each of {@code outcomes}, then
+     * {@code then} (the slot's take of its next tasks) unless it is null, all in one round trip: see
+     * {@link ReplicatedWrites#evalInTurn}.
      *
-     * @return whether the record was written, and {@code then}'s reply
+     * @return whether each record was written, in order, and {@code then}'s reply (null without {@code then})
      */
-    public Recorded recordThen(String processingKey, byte[] entry, OutcomeRecord outcome, Disposition disposition,
-                               Script then) {
-        List<Object> replies = writes.evalInTurn(script(processingKey, NOTHING, null, entry, outcome, disposition), then);
-        return new Recorded(WRITTEN.equals(replies.get(0)), replies.get(1));
+    public Recorded recordThen(String processingKey, List<Pending> outcomes, Script then) {
+        List<Script> scripts = new ArrayList<>(outcomes.size() + 1);
+        for (Pending pending : outcomes) {
+            scripts.add(script(processingKey, NOTHING, null, pending.entry(), pending.outcome(), pending.disposition()));
+        }
+        if (then != null) {
+            scripts.add(then);
+        }
+        List<Object> replies = writes.evalInTurn(scripts);
+        List<Boolean> written = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            written.add(WRITTEN.equals(replies.get(i)));
+        }
+        return new Recorded(written, then == null ? null : replies.get(outcomes.size()));
+    }
+
+    /**
+     * An attempt's outcome to record.
+     *
+     * @param entry the attempt's entry in the processing list
+     */
+    public record Pending(byte[] entry, OutcomeRecord outcome, Disposition disposition) {
     }
 
     /**
      * What {@link #recordThen} did.
      *
-     * @param written false when the entry was no longer in its list, so nothing was written
-     * @param then    the reply of the script that followed the record
+     * @param written for each record, false when the entry was no longer in its list, so nothing was written
+     * @param then    the reply of the script that followed the records
      */
-    public record Recorded(boolean written, Object then) {
+    public record Recorded(List<Boolean> written, Object then) {
     }
 
     /**

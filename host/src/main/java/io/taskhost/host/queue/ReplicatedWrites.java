@@ -1,7 +1,7 @@
 package io.taskhost.host.queue;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -96,35 +96,42 @@ public final class ReplicatedWrites {
     }
 
     /**
-     * Runs {@code first}, then {@code then}, down one pipeline: one round trip, on one connection,
-     * where two {@link #eval} calls take two. They are not atomic together: a crash between them
-     * leaves {@code first} done alone. Replicas are waited for once, after both, if either wrote.
-     * Every key of both must be in the slot of {@code first}'s first key.
+     * Runs {@code scripts} in order down one pipeline: one round trip, on one connection, where as
+     * many {@link #eval} calls take as many. They are not atomic together: a crash between two leaves
+     * the first done alone. Replicas are waited for once, after all, if any wrote. Every key of every
+     * script must be in the slot of the first script's first key.
      *
-     * @return the two replies
-     * @throws JedisException when either failed, or the connection did before both replied: either may have run
+     * @return their replies, in order
+     * @throws JedisException when any failed, or the connection did before all replied: any may have run
      */
-    public List<Object> evalInTurn(Script first, Script then) {
+    public List<Object> evalInTurn(List<Script> scripts) {
         try {
-            return pipelined(first, then);
+            return pipelined(scripts);
         } catch (JedisRedirectionException moved) {
             // As in eval: a pipeline follows no redirection; a plain command updates the map of slots.
-            redis.exists(first.keys().get(0));
-            return pipelined(first, then);
+            redis.exists(scripts.get(0).keys().get(0));
+            return pipelined(scripts);
         }
     }
 
-    private List<Object> pipelined(Script first, Script then) {
+    private List<Object> pipelined(List<Script> scripts) {
         AbstractPipeline pipeline = redis.pipelined();
         try {
-            Response<Object> firstReply = pipeline.eval(first.body(), first.keys(), first.args());
-            Response<Object> thenReply = pipeline.eval(then.body(), then.keys(), then.args());
+            List<Response<Object>> responses = new ArrayList<>(scripts.size());
+            for (Script script : scripts) {
+                responses.add(pipeline.eval(script.body(), script.keys(), script.args()));
+            }
             pipeline.sync();
-            List<Object> replies = Arrays.asList(replyOf(firstReply), replyOf(thenReply));
-            boolean wrote = first.wrote().test(replies.get(0)) || then.wrote().test(replies.get(1));
+            List<Object> replies = new ArrayList<>(scripts.size());
+            boolean wrote = false;
+            for (int i = 0; i < scripts.size(); i++) {
+                Object reply = replyOf(responses.get(i));
+                replies.add(reply);
+                wrote |= scripts.get(i).wrote().test(reply);
+            }
             if (wrote && wait.on()) {
                 if (waitThisTime()) {
-                    awaitReplicas(pipeline, first.keys().get(0));
+                    awaitReplicas(pipeline, scripts.get(0).keys().get(0));
                 } else {
                     wentOnUnwaited();
                 }

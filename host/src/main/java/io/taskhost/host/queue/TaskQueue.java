@@ -2,8 +2,8 @@ package io.taskhost.host.queue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import redis.clients.jedis.UnifiedJedis;
@@ -17,27 +17,40 @@ import redis.clients.jedis.args.ListDirection;
 public final class TaskQueue {
 
     /**
-     * Takes the oldest task into the processing list as entry {@code ARGV[1]:payload}, unless the
-     * queue or this host is paused ({@code KEYS[3]}, {@code KEYS[4]}): a slot that takes its next task
-     * as it records the last checks the flags here, in the same round trip. When the processing list's
-     * head already is this attempt's entry, this is the same take sent again (the cluster client
-     * resends a command whose connection failed, and the first may have run): it answers with that
-     * task rather than take another. Slots take concurrently, so the head may be another slot's by
-     * then: the take that ran first is then an orphan, which the host puts back, as it does the
-     * entry of a take whose reply was lost.
+     * Takes the oldest tasks, one per attempt id {@code ARGV[i]}, each into the processing list as entry
+     * {@code ARGV[i]:payload}, as long as the queue has them; nothing while the queue or this host is paused
+     * ({@code KEYS[3]}, {@code KEYS[4]}): a slot that takes its next tasks as it records the last checks the
+     * flags here, in the same round trip. Replies with one element per id, the payload it took or nil.
+     * When the processing list's first entries already hold entries of these ids, this is the same take
+     * sent again (the cluster client resends a command whose connection failed, and the first may have
+     * run): it answers with those tasks rather than take others. Slots take concurrently, so other slots'
+     * entries may be in front by then: the take that ran first is then an orphan, which the host puts
+     * back, as it does the entries of a take whose reply was lost.
      */
     static final byte[] TAKE = """
-            local prefix = ARGV[1] .. ':'
-            if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then return false end
-            local head = redis.call('LINDEX', KEYS[2], 0)
-            if head and string.sub(head, 1, #prefix) == prefix then
-              return string.sub(head, #prefix + 1)
+            if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then return {} end
+            local wanted = {}
+            for i, id in ipairs(ARGV) do wanted[id] = i end
+            local taken, again = {}, false
+            for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, #ARGV - 1)) do
+              local colon = string.find(entry, ':', 1, true)
+              local i = colon and wanted[string.sub(entry, 1, colon - 1)]
+              if i then
+                taken[i] = string.sub(entry, colon + 1)
+                again = true
+              end
             end
-            local payload = redis.call('RPOP', KEYS[1])
-            if payload then
-              redis.call('LPUSH', KEYS[2], prefix .. payload)
+            if again then
+              for i = 1, #ARGV do taken[i] = taken[i] or false end
+              return taken
             end
-            return payload
+            for i, id in ipairs(ARGV) do
+              local payload = redis.call('RPOP', KEYS[1])
+              if not payload then break end
+              redis.call('LPUSH', KEYS[2], id .. ':' .. payload)
+              taken[i] = payload
+            end
+            return taken
             """.getBytes(StandardCharsets.UTF_8);
 
     private static final byte[] PUT_BACK = """
@@ -96,24 +109,33 @@ public final class TaskQueue {
 
     /** Takes the oldest task if there is one and nothing is paused, without waiting. */
     public Optional<TaskEntry> take() {
-        String id = UUID.randomUUID().toString();
-        Script take = take(id);
-        return taken(id, writes.eval(take));
+        List<String> id = List.of(UUID.randomUUID().toString());
+        return taken(id, writes.eval(take(id))).stream().findFirst();
     }
 
     /**
-     * The take of {@link #take()} as a script to run after another, in the same round trip
-     * ({@link ReplicatedWrites#evalInTurn}); {@link #taken} reads its reply.
+     * The take of up to {@code ids.size()} tasks, the oldest first, as a script to run after others in
+     * the same round trip ({@link ReplicatedWrites#evalInTurn}); {@link #taken} reads its reply.
      *
-     * @param id the id of the attempt it takes, a lower-case UUID
+     * @param ids the ids of the attempts it takes, lower-case UUIDs, one per task
      */
-    public Script take(String id) {
-        return new Script(TAKE, List.of(queue, processing, paused, hostPaused), List.of(bytes(id)), Objects::nonNull);
+    public Script take(List<String> ids) {
+        return new Script(TAKE, List.of(queue, processing, paused, hostPaused),
+                ids.stream().map(TaskQueue::bytes).toList(), reply -> reply instanceof List<?> taken && !taken.isEmpty());
     }
 
-    /** The task a take of {@code id} took, from its reply. */
-    public Optional<TaskEntry> taken(String id, Object reply) {
-        return reply == null ? Optional.empty() : Optional.of(TaskEntry.of(id, (byte[]) reply));
+    /** The tasks a take of {@code ids} took, from its reply, oldest first. */
+    public List<TaskEntry> taken(List<String> ids, Object reply) {
+        if (!(reply instanceof List<?> payloads)) {
+            return List.of();
+        }
+        List<TaskEntry> taken = new ArrayList<>(payloads.size());
+        for (int i = 0; i < payloads.size() && i < ids.size(); i++) {
+            if (payloads.get(i) instanceof byte[] payload) {
+                taken.add(TaskEntry.of(ids.get(i), payload));
+            }
+        }
+        return taken;
     }
 
     /** Returns a task this host took but will not run to the consuming end, to be fetched next. */

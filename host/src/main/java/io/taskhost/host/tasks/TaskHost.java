@@ -38,7 +38,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * are empty, and hands it to a slot. A slot that records a task takes its next one in the same
  * round trip, from the queue this fetch's order starts with, and runs it itself: in a burst a task
  * costs one round trip to Redis and no hand-off between threads, and each slot still takes a task
- * only once it is free. A Redis outage is logged and retried with backoff; it never stops the host.
+ * only once it is free. After tasks that ran in reuse mode, a slot takes up to the reuse batch at
+ * once ({@code --reuse-batch}), and records them all in one round trip. A Redis outage is logged and retried with backoff; it never stops the host.
  */
 public final class TaskHost {
 
@@ -267,64 +268,70 @@ public final class TaskHost {
     }
 
     /**
-     * Runs {@code first}, then each task the slot takes as it records the one before, until a take
+     * Runs {@code first}, then each batch the slot takes as it records the one before, until a take
      * finds none or the slot should leave the next fetch to the fetcher.
      */
     private void runInSlot(QueueLane lane, TaskEntry first, long fetchedAt) {
-        TaskEntry task = first;
-        long taskFetchedAt = fetchedAt;
-        while (task != null) {
-            TaskEntry next = runOne(lane, task, taskFetchedAt);
-            taskFetchedAt = System.currentTimeMillis();
-            if (next != null && !running) {
-                putBackTaken(lane, next);
+        List<TaskEntry> batch = List.of(first);
+        long batchFetchedAt = fetchedAt;
+        while (!batch.isEmpty()) {
+            List<TaskEntry> next = runBatch(lane, batch, batchFetchedAt);
+            batchFetchedAt = System.currentTimeMillis();
+            if (!next.isEmpty() && !running) {
+                next.forEach(task -> putBackTaken(lane, task));
                 return;
             }
-            task = next;
+            batch = next;
         }
     }
 
-    /** @return the task the slot took as it recorded this one, in {@link #inFlight} already, or null */
-    private TaskEntry runOne(QueueLane lane, TaskEntry task, long fetchedAt) {
-        String[] takeId = new String[1];
+    /** @return the tasks the slot took as it recorded these, in {@link #inFlight} already, oldest first */
+    private List<TaskEntry> runBatch(QueueLane lane, List<TaskEntry> batch, long fetchedAt) {
+        List<String> takeIds = new ArrayList<>();
         try {
-            TaskEntry next = processors.get(lane).process(task, fetchedAt, () -> takeId[0] = nextTakeId(lane));
-            if (next != null) {
-                inFlight.put(next.id(), next);
+            List<TaskEntry> next = processors.get(lane).processAll(batch, fetchedAt, wanted -> {
+                takeIds.addAll(nextTakeIds(lane, wanted));
+                return takeIds;
+            });
+            for (TaskEntry task : next) {
+                inFlight.put(task.id(), task);
             }
             return next;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            return List.of();
         } catch (RuntimeException e) {
-            abandoned.add(task.id());
-            log.error("task processing failed unexpectedly; the task stays in processing list {} until recovered",
-                    lane.keys().processing(settings.hostId()), e);
-            return null;
+            batch.forEach(task -> abandoned.add(task.id()));
+            log.error("task processing failed unexpectedly; its {} task(s) stay in processing list {} until recovered",
+                    batch.size(), lane.keys().processing(settings.hostId()), e);
+            return List.of();
         } finally {
-            inFlight.remove(task.id());
-            // Not before the task it took is in flight: an entry of neither would look like an orphan.
-            if (takeId[0] != null) {
-                taking.remove(takeId[0]);
-            }
+            batch.forEach(task -> inFlight.remove(task.id()));
+            // Not before the tasks it took are in flight: an entry of neither would look like an orphan.
+            takeIds.forEach(taking::remove);
         }
     }
 
     /**
-     * The id for a slot's take of its next task as it records one of {@code lane}, registered so that
-     * its entry is never taken for an orphan; or null, leaving the next fetch to the fetcher: when the
-     * host stops, has lost its id, owes an orphan check, or this fetch's order starts with another queue.
+     * The ids for a slot's take of up to {@code wanted} next tasks as it records tasks of {@code lane},
+     * registered so that their entries are never taken for orphans; or none, leaving the next fetch to
+     * the fetcher: when the host stops, has lost its id, owes an orphan check, or this fetch's order
+     * starts with another queue.
      */
-    private String nextTakeId(QueueLane lane) {
+    private List<String> nextTakeIds(QueueLane lane, int wanted) {
         if (!running || recordFailed.get() || orphanCheckPending() || !holdsHostId.getAsBoolean()) {
-            return null;
+            return List.of();
         }
         if (!firstInOrder(lane)) {
-            return null;
+            return List.of();
         }
-        String id = UUID.randomUUID().toString();
-        taking.add(id);
-        return id;
+        List<String> ids = new ArrayList<>(wanted);
+        for (int i = 0; i < wanted; i++) {
+            String id = UUID.randomUUID().toString();
+            taking.add(id);
+            ids.add(id);
+        }
+        return ids;
     }
 
     /**

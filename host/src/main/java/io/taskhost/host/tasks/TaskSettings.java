@@ -15,11 +15,12 @@ import java.util.Map;
  * @param maxPayloadDepth deeper JSON nesting is dead-lettered
  * @param parkUnknownFor  how long a task for a class no plugin provides waits for one; zero dead-letters it at once
  * @param orphanCheckInterval how often the host looks for processing entries that no slot runs
+ * @param reuseBatch      how many tasks a slot takes at once after tasks that ran in reuse mode
  */
 public record TaskSettings(String queue, String hostId, String defaultClass, int workers, RunLimits limits,
                            Map<String, RunLimits> pluginLimits, Duration shutdownGrace, Duration fetchTimeout,
                            int maxPayloadBytes, int maxPayloadDepth, Duration parkUnknownFor,
-                           Duration orphanCheckInterval) {
+                           Duration orphanCheckInterval, int reuseBatch) {
 
     public TaskSettings {
         pluginLimits = Map.copyOf(pluginLimits);
@@ -28,7 +29,7 @@ public record TaskSettings(String queue, String hostId, String defaultClass, int
     /** These settings for the tasks of {@code queue}, which their outcome records name. */
     TaskSettings forQueue(String queue) {
         return new TaskSettings(queue, hostId, defaultClass, workers, limits, pluginLimits, shutdownGrace, fetchTimeout,
-                maxPayloadBytes, maxPayloadDepth, parkUnknownFor, orphanCheckInterval);
+                maxPayloadBytes, maxPayloadDepth, parkUnknownFor, orphanCheckInterval, reuseBatch);
     }
 
     RunLimits limitsFor(String pluginId, RunLimits fromAnnotations) {

@@ -86,19 +86,21 @@ class ReplicatedWritesTest {
         assertEquals(List.of(), warnings());
     }
 
-    /** A slot's record and take: two scripts in one round trip, and one wait, after both, for what either wrote. */
+    /** A slot's records and take: scripts in one round trip, and one wait, after all, for what any wrote. */
     @Test
-    void twoScriptsInTurnAreWaitedForOnceAfterBoth() {
+    void scriptsInTurnAreWaitedForOnceAfterAll() {
         var writes = new ReplicatedWrites(master, ONE_REPLICA, nanos::get);
         String key = key();
 
-        List<Object> replies = writes.evalInTurn(
+        List<Object> replies = writes.evalInTurn(List.of(
                 new Script(PUSH_IF_ABSENT, List.of(bytes(key)), List.of(bytes("first")), Long.valueOf(1)::equals),
-                new Script(PUSH, List.of(bytes(key)), List.of(bytes("second")), Objects::nonNull));
+                new Script(PUSH, List.of(bytes(key)), List.of(bytes("second")), Objects::nonNull),
+                new Script(PUSH, List.of(bytes(key)), List.of(bytes("third")), Objects::nonNull)));
 
-        assertEquals(List.of(1L, 2L), replies);
-        assertEquals(List.of("second", "first"), replica.lrange(key, 0, -1), "the replica has both when it returns");
-        assertEquals(1, writes.acknowledged(), "one wait for the two");
+        assertEquals(List.of(1L, 2L, 3L), replies);
+        assertEquals(List.of("third", "second", "first"), replica.lrange(key, 0, -1),
+                "the replica has all when it returns");
+        assertEquals(1, writes.acknowledged(), "one wait for all");
         assertEquals(List.of(), warnings());
     }
 

@@ -34,8 +34,8 @@ class TaskQueueTest {
         List<byte[]> takeKeys = List.of(bytes(keys.queue()), processing, bytes(keys.paused()),
                 bytes(keys.paused("host-1")));
 
-        byte[] taken = (byte[]) redis.eval(TaskQueue.TAKE, takeKeys, List.of(id));
-        byte[] takenAgain = (byte[]) redis.eval(TaskQueue.TAKE, takeKeys, List.of(id));
+        byte[] taken = (byte[]) ((List<?>) redis.eval(TaskQueue.TAKE, takeKeys, List.of(id))).get(0);
+        byte[] takenAgain = (byte[]) ((List<?>) redis.eval(TaskQueue.TAKE, takeKeys, List.of(id))).get(0);
 
         assertArrayEquals(bytes("first"), taken);
         assertArrayEquals(bytes("first"), takenAgain);
@@ -89,6 +89,63 @@ class TaskQueueTest {
 
         pauses.resume(java.util.Optional.empty());
         assertArrayEquals(bytes("first"), queue.take().orElseThrow().payload());
+    }
+
+    @Test
+    void aTakeOfSeveralIdsTakesAsManyOfTheOldestTasksAsTheQueueHasInOrder() {
+        redis.lpush(keys.queue(), "first", "second", "third");
+        var queue = new TaskQueue(redis, keys, "host-1", java.time.Duration.ofSeconds(1));
+        List<String> ids = List.of(id(), id(), id(), id());
+
+        List<TaskEntry> taken = queue.taken(ids, redis.eval(TaskQueue.TAKE, takeKeys(), ids.stream().map(
+                TaskQueueTest::bytes).toList()));
+
+        assertEquals(List.of("first", "second", "third"), taken.stream().map(t -> text(t.payload())).toList());
+        assertEquals(ids.subList(0, 3), taken.stream().map(TaskEntry::id).toList());
+        assertEquals(0, redis.llen(keys.queue()));
+        assertEquals(3, queue.processing().size(), "each is in the processing list, as its own attempt's entry");
+    }
+
+    /** Sent again after a lost reply, a take of several gets what it took and takes nothing more. */
+    @Test
+    void aTakeOfSeveralSentAgainGetsTheTasksItTookAndTakesNoOthers() {
+        redis.lpush(keys.queue(), "first", "second", "third", "fourth");
+        var queue = new TaskQueue(redis, keys, "host-1", java.time.Duration.ofSeconds(1));
+        List<String> ids = List.of(id(), id());
+        List<byte[]> args = ids.stream().map(TaskQueueTest::bytes).toList();
+
+        List<TaskEntry> taken = queue.taken(ids, redis.eval(TaskQueue.TAKE, takeKeys(), args));
+        List<TaskEntry> takenAgain = queue.taken(ids, redis.eval(TaskQueue.TAKE, takeKeys(), args));
+
+        assertEquals(List.of("first", "second"), taken.stream().map(t -> text(t.payload())).toList());
+        assertEquals(List.of("first", "second"), takenAgain.stream().map(t -> text(t.payload())).toList());
+        assertEquals(List.of("fourth", "third"), redis.lrange(keys.queue(), 0, -1));
+        assertEquals(2, queue.processing().size());
+    }
+
+    @Test
+    void aTakeOfSeveralTakesNothingWhileTheHostIsPaused() {
+        redis.lpush(keys.queue(), "first", "second");
+        var queue = new TaskQueue(redis, keys, "host-1", java.time.Duration.ofSeconds(1));
+        new PauseFlags(redis, keys).pause(java.util.Optional.of("host-1"));
+        List<String> ids = List.of(id(), id());
+
+        assertEquals(List.of(), queue.taken(ids, redis.eval(TaskQueue.TAKE, takeKeys(),
+                ids.stream().map(TaskQueueTest::bytes).toList())));
+        assertEquals(2, redis.llen(keys.queue()));
+    }
+
+    private List<byte[]> takeKeys() {
+        return List.of(bytes(keys.queue()), bytes(keys.processing("host-1")), bytes(keys.paused()),
+                bytes(keys.paused("host-1")));
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String text) {

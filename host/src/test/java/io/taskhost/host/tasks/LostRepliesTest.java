@@ -140,6 +140,40 @@ class LostRepliesTest {
         }
     }
 
+    /**
+     * With a reuse batch, a slot records several tasks and takes several down one pipeline; when the
+     * reply is lost, every record is sent again alone, and every task the take may have taken is put back.
+     */
+    @Test
+    void aBatchOfRecordsAndTakesWhoseReplyWasLostLosesNoTaskAndRunsNoneTwice() throws Exception {
+        Path marks = Files.createDirectories(temp.resolve("marks"));
+        String queueKey = TestHosts.uniqueQueue();
+        try (var proxy = FaultyProxy.inFrontOf(TestRedis.shared().url());
+             var queue = new QueueProbe(TestRedis.shared(), queueKey)) {
+            for (int seq = 1; seq <= 12; seq++) {
+                queue.push("{\"worker\":\"mark\",\"class\":\"Fixtures\",\"params\":{\"dir\":\"" + marks
+                        + "\",\"seq\":\"" + seq + "\"}}");
+            }
+            proxy.count(RECORD);
+            try (Host host = TestHosts.start(TestHosts.settings(proxy.server(), queueKey,
+                    TestHosts.pluginsDirWith(temp, "fixtures.jar"), temp.resolve("cache"), "--workers", "1",
+                    "--warm-spares", "0", "--tasks-per-worker", "100", "--reuse-batch", "4"))) {
+                Eventually.within(QueueProbe.DEADLINE, "a batch recorded", () -> queue.outcomes().size() >= 2);
+                proxy.loseReplyTo(RECORD);
+
+                List<JsonNode> outcomes = queue.awaitOutcomes("mark", 12);
+                assertEquals(1, proxy.repliesLost(), "the fault was injected");
+                Eventually.within(QueueProbe.DEADLINE, "the processing list emptied",
+                        () -> queue.redis().llen(queue.keys().processing("host-" + queueKey)) == 0);
+                assertEquals(12, queue.outcomes().size(), "one record per task: " + queue.outcomes());
+                assertEquals(0, queue.queueLength());
+                assertEquals(12, outcomes.stream().map(o -> o.path("result").asText()).distinct().count(),
+                        outcomes.toString());
+                assertEquals(12, runs(marks).size(), "each ran once: " + runs(marks));
+            }
+        }
+    }
+
     private static Set<String> runs(Path marks) throws IOException {
         try (Stream<Path> files = Files.list(marks)) {
             return files.map(file -> file.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));

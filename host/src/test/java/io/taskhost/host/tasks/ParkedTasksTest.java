@@ -56,7 +56,7 @@ class ParkedTasksTest {
     private ParkedTasks at(Instant now) {
         var settings = new TaskSettings(queueKey, HOST, "TaskproModel", 1,
                 new RunLimits(Duration.ofMinutes(1), 3, "256m", List.of(), 0, 1, true), Map.of(), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 1 << 20, 64, PARK_FOR, Duration.ofMinutes(1));
+                Duration.ofSeconds(1), 1 << 20, 64, PARK_FOR, Duration.ofMinutes(1), 1);
         return new ParkedTasks(queue.redis(), keys, outcomes, settings, Clock.fixed(now, ZoneOffset.UTC));
     }
 
@@ -180,7 +180,7 @@ class ParkedTasksTest {
     void aHostThatParksForLessThanTheLongestPauseLooksAtLeastThatOftenSoItsOwnParkedTasksAreNeverLate() {
         var settings = new TaskSettings(queueKey, HOST, "TaskproModel", 1,
                 new RunLimits(Duration.ofMinutes(1), 3, "256m", List.of(), 0, 1, true), Map.of(), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 1 << 20, 64, Duration.ofSeconds(5), Duration.ofMinutes(1));
+                Duration.ofSeconds(1), 1 << 20, 64, Duration.ofSeconds(5), Duration.ofMinutes(1), 1);
         var parkingBriefly = new ParkedTasks(queue.redis(), keys, outcomes, settings, Clock.fixed(NOW, ZoneOffset.UTC));
 
         assertEquals(Duration.ofSeconds(5), parkingBriefly.expire());
