@@ -72,7 +72,9 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     /** Lets the JIT and GC threads finish the burst's work before idle CPU is measured. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(3);
     private static final int REUSE_WARM_UP = 10_000;
-    private static final List<String> MODES = List.of("strict", "cds", "spares", "both", "reuse");
+    private static final List<String> MODES = List.of("strict", "cds", "spares", "both", "reuse", "batched");
+    /** The modes whose JVMs run many tasks each, measured with --reuse-tasks and against the Redis floor. */
+    static final List<String> REUSE_MODES = List.of("reuse", "batched");
 
     @Spec
     CommandSpec spec;
@@ -88,6 +90,11 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     @Option(names = "--reuse-tasks-per-worker", defaultValue = "1000",
             description = "Tasks per worker JVM in reuse mode. Default: ${DEFAULT-VALUE}")
     int tasksPerWorker;
+
+    @Option(names = "--reuse-batch", defaultValue = "10",
+            description = "In the batched mode: reuse mode whose slots take up to this many tasks at once (the host's"
+                    + " --reuse-batch). Default: ${DEFAULT-VALUE}")
+    int reuseBatch;
 
     @Option(names = "--spares", defaultValue = "1",
             description = "Warm spares in the modes that use them. Default: ${DEFAULT-VALUE}")
@@ -147,8 +154,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             description = "JVM options for the worker JVMs and the floor. Default: ${DEFAULT-VALUE}")
     String workerJvmOptions;
 
-    @Option(names = "--modes", split = ",", defaultValue = "strict,cds,spares,both,reuse",
-            description = "Launch modes to measure, of strict, cds, spares, both, reuse. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--modes", split = ",", defaultValue = "strict,cds,spares,both,reuse,batched",
+            description = "Launch modes to measure, of strict, cds, spares, both, reuse, batched. Default: ${DEFAULT-VALUE}")
     List<String> modes;
 
     @Option(names = "--sandbox", defaultValue = "both",
@@ -224,7 +231,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         for (String mode : modes) {
             if (!MODES.contains(mode.trim())) {
                 throw new ParameterException(spec.commandLine(), "unknown mode " + mode + "; use strict, cds, spares,"
-                        + " both or reuse");
+                        + " both, reuse or batched");
             }
         }
         sandboxModes();
@@ -351,15 +358,17 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         percentRow("the same, with its waiting worker JVMs (% of one core)", idle[1]);
         row(floorMeasure(redisFloor), redisFloor.tasksPerSecond());
         redisBenchmarkFloor.ifPresent(figure -> row(crossCheckMeasure(slots), figure));
-        boolean reuseMeasured = modes.stream().anyMatch(mode -> mode.trim().equals("reuse"));
-        for (SandboxMode sandboxMode : reuseMeasured ? sandboxModes() : List.<SandboxMode>of()) {
-            row("reuse mode, sandbox " + sandboxMode + ": share of the Redis floor (%)",
-                    100 * results.get(run("reuse", sandboxMode)).tasksPerSecond() / redisFloor.tasksPerSecond());
+        List<String> reuseMeasured = modes.stream().map(String::trim).filter(REUSE_MODES::contains).toList();
+        for (String mode : reuseMeasured) {
+            for (SandboxMode sandboxMode : sandboxModes()) {
+                row(describe(mode) + ", sandbox " + sandboxMode + ": share of the Redis floor (%)",
+                        100 * results.get(run(mode, sandboxMode)).tasksPerSecond() / redisFloor.tasksPerSecond());
+            }
         }
         mibRow("host RSS, idle on an empty queue, default settings (MiB; the bench's JVM, which runs the hosts)",
                 hostIdleRss);
         mibRow("a waiting worker JVM's RSS, idle (MiB)", workerIdleRss);
-        for (SandboxMode sandboxMode : reuseMeasured ? sandboxModes() : List.<SandboxMode>of()) {
+        for (SandboxMode sandboxMode : reuseMeasured.contains("reuse") ? sandboxModes() : List.<SandboxMode>of()) {
             Result reuse = results.get(run("reuse", sandboxMode));
             mibRow("host RSS under load, peak during the reuse burst, sandbox " + sandboxMode + " (MiB)",
                     reuse.hostRssPeak());
@@ -439,7 +448,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             Files.copy(pluginJar, plugins.resolve("fixtures.jar"), StandardCopyOption.REPLACE_EXISTING);
             redisBench.compareWait(compareWaitReplicas, modes.stream().map(String::trim).toList(),
                     (url, mode) -> inMode(settings(url, plugins, mode), mode),
-                    mode -> mode.equals("reuse") ? reuseTasks : tasks, slots);
+                    mode -> REUSE_MODES.contains(mode) ? reuseTasks : tasks, slots);
         }
         if (compareCluster != null) {
             if (compareCluster < 3) {
@@ -466,6 +475,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             case "spares" -> settings.warmSpares(warmSpares).classDataSharing(false);
             case "both" -> settings.warmSpares(warmSpares).classDataSharing(true);
             case "reuse" -> settings.warmSpares(warmSpares).classDataSharing(true).tasksPerWorker(tasksPerWorker);
+            case "batched" -> inMode(settings, "reuse").reuseBatch(reuseBatch);
             default -> throw new IllegalStateException("unknown mode " + mode);
         };
     }
@@ -476,6 +486,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             case "cds" -> "strict + class-data sharing";
             case "spares" -> "strict + " + warmSpares + " warm spare(s)";
             case "both" -> "strict + spares + class-data sharing (the default)";
+            case "batched" -> "reuse mode, " + tasksPerWorker + " tasks per JVM, batches of " + reuseBatch;
             default -> "reuse mode, " + tasksPerWorker + " tasks per JVM";
         };
     }
@@ -504,12 +515,13 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     private Result measure(Host host, UnifiedJedis client, QueueKeys keys, String mode, SandboxMode sandboxMode)
             throws IOException {
-        int burst = mode.equals("reuse") ? reuseTasks : tasks;
+        boolean reuse = REUSE_MODES.contains(mode.trim());
+        int burst = reuse ? reuseTasks : tasks;
         // Reuse mode's path through the host (a slot's record and next take in one round trip, the
         // reused JVM's pipe) is compiled by the JIT only after thousands of tasks, and the JVM-wide warm-up
         // host runs strict mode: with 200, the first reuse run measured counted that compilation as its
         // host CPU, twice the second's, which read as bubblewrap's cost.
-        int warmup = Math.max(slots * 2, mode.equals("reuse") ? Math.min(reuseTasks, REUSE_WARM_UP) : 0);
+        int warmup = Math.max(slots * 2, reuse ? Math.min(reuseTasks, REUSE_WARM_UP) : 0);
         NoopTasks.push(client, keys, warmup, payload);
         NoopTasks.awaitProcessed(client, keys, warmup);
         NoopTasks.awaitClassData(host);

@@ -94,7 +94,7 @@ final class RedisBench {
                         int wait = side == 0 ? 0 : replicas;
                         HostSettings settings = hostFor.apply(servers.url(), mode).redisWaitReplicas(wait).build();
                         double tasks = NoopTasks.hostTasksPerSecond(settings, burstFor.applyAsInt(mode),
-                                Math.max(slots * 2, mode.equals("reuse") ? REUSE_WARM_UP : 0));
+                                Math.max(slots * 2, BenchCommand.REUSE_MODES.contains(mode) ? REUSE_WARM_UP : 0));
                         System.out.printf(Locale.ROOT, "%s, WAIT %d, round %d: %.1f tasks/s%n", mode, wait, round, tasks);
                         perSecond[side] += tasks / rounds;
                     }
