@@ -25,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -34,6 +36,8 @@ import org.slf4j.MDC;
  * command line; the report comes back on stdout behind a marker that is new for every task.
  */
 public final class WorkerLauncher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLauncher.class);
 
     /** How a task's worker JVM came to be, as its outcome record says. */
     public static final String COLD = "cold";
@@ -144,7 +148,7 @@ public final class WorkerLauncher implements AutoCloseable {
      * <p>
      * Lines are written ahead up to {@link #WRITE_AHEAD_BYTES} behind the first of each JVM's batch; turns past
      * that go to the same JVM in a further batch. If no JVM can be started for a later turn, the runs so far are
-     * returned: the caller meets the failure again when it runs the rest.
+     * returned, and the failure logged: the caller meets it again when it runs the rest.
      *
      * @throws IOException if no JVM could be started for the first turn
      * @throws InterruptedException the host is stopping: the JVM is killed; no run of this call is returned
@@ -165,10 +169,13 @@ public final class WorkerLauncher implements AutoCloseable {
             List<WorkerRun> batch;
             try {
                 batch = runOnOneJvm(turns.subList(from, turns.size()), pending.subList(from, pending.size()), plan);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (runs.isEmpty()) {
                     throw e;
                 }
+                // The turns before it ran: their reports must reach the caller, who meets this again with the rest.
+                log.warn("no worker JVM for {} took the next of its turns: {}", plan.pluginJar().getFileName(),
+                        e.toString());
                 return runs;
             }
             runs.addAll(batch);

@@ -182,6 +182,34 @@ class WorkerTurnsTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a write that blocks ignores interrupts
+    void aHungTurnIsKilledAtItsDeadlineThoughTheLinesBehindItWouldFillThePipe() throws Exception {
+        // Two lines of 100 KiB behind a task that never ends: written ahead, they would block the slot in its write.
+        String big = "{\"text\":\"" + "x".repeat(100 * 1024) + "\"}";
+        List<WorkerLauncher.Turn> turns = List.of(turn("sleep", "{\"millis\":600000}", Duration.ofSeconds(1)),
+                turn("echo", big, DEADLINE), turn("echo", big, DEADLINE));
+
+        List<WorkerRun> runs = launcher.runInTurn(turns, FixtureWorkers.plan(fixtures, 0, 10));
+
+        assertEquals(1, runs.size(), runs.toString());
+        assertTrue(runs.get(0).timedOut(), runs.get(0).toString());
+    }
+
+    @Test
+    void turnsWhoseLinesExceedTheWriteAheadGoToTheSameJvmInSeveralBatches() throws Exception {
+        String big = "{\"text\":\"" + "x".repeat(WorkerLauncher.WRITE_AHEAD_BYTES) + "\"}";
+        List<WorkerLauncher.Turn> turns = Stream.generate(() -> turn("echo", big, DEADLINE)).limit(4).toList();
+
+        List<WorkerRun> runs = launcher.runInTurn(turns, FixtureWorkers.plan(fixtures, 0, 10));
+
+        assertEquals(4, runs.size(), runs.toString());
+        assertTrue(runs.stream().allMatch(run -> run.report().passed() && run.pid() == runs.get(0).pid()),
+                runs.toString());
+        assertEquals(List.of(WorkerLauncher.COLD, WorkerLauncher.REUSED, WorkerLauncher.REUSED, WorkerLauncher.REUSED),
+                runs.stream().map(WorkerRun::launch).toList());
+    }
+
+    @Test
     void eachTurnsOutputIsLoggedWithItsOwnContextAndTail() throws Exception {
         Logger stdout = (Logger) LoggerFactory.getLogger("taskhost.worker.stdout");
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
