@@ -148,6 +148,32 @@ class WorkerTurnsTest {
     }
 
     @Test
+    void aReportTooLargeEndsTheRunAndItsJvmSoThatTheRestRunOnceInAnother() throws Exception {
+        Path marks = Files.createDirectories(temp.resolve("marks"));
+        // The turn after it waits before it leaves its mark, time enough for the JVM to be stopped.
+        WorkerLauncher.Turn after = turn("mark", "{\"dir\":\"" + marks + "\",\"seq\":2,\"millis\":2000}",
+                DEADLINE);
+        List<WorkerLauncher.Turn> turns = List.of(mark(marks, 0),
+                turn("huge_result", "{\"bytes\":" + (WorkerProtocol.MAX_REPORT_BYTES + 1) + "}", DEADLINE), after);
+        LaunchPlan plan = FixtureWorkers.plan(fixtures, 0, 10);
+
+        List<WorkerRun> runs = launcher.runInTurn(turns, plan);
+
+        assertEquals(2, runs.size(), runs.toString());
+        assertTrue(runs.get(0).report().passed(), runs.toString());
+        assertTrue(runs.get(1).reportTooLarge(), runs.get(1).toString());
+        long first = runs.get(0).pid();
+        Eventually.within(DEADLINE, "the JVM that sent the report too large is gone",
+                () -> ProcessHandle.of(first).map(p -> !p.isAlive()).orElse(true));
+        assertEquals(0, launcher.idleWorkers());
+
+        List<WorkerRun> rest = launcher.runInTurn(List.of(after), plan);
+
+        assertTrue(rest.get(0).report().passed(), rest.toString());
+        assertEquals(List.of("0." + first, "2." + rest.get(0).pid()), marksIn(marks), "each turn left one mark");
+    }
+
+    @Test
     void aPipelinedTurnsTimeoutCountsFromItsOwnStart() throws Exception {
         // Three sleeps of 600 ms with 1.5 s each: together past any one's limit, each well within its own.
         Duration limit = Duration.ofMillis(1500);
