@@ -145,6 +145,11 @@ final class WorkerJvm {
      * @param context the MDC its output is logged with; null for none
      */
     record Assignment(byte[] line, String marker, Duration timeout, String launch, Map<String, String> context) {
+
+        /** The same task, run by a JVM that came to run it as {@code kind}. */
+        Assignment launchedAs(String kind) {
+            return new Assignment(line, marker, timeout, kind, context);
+        }
     }
 
     /**

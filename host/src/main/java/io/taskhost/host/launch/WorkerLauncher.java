@@ -46,8 +46,8 @@ public final class WorkerLauncher implements AutoCloseable {
 
     /**
      * How many bytes of assignment lines may wait in a JVM's stdin pipe behind the task it runs. A write that
-     * filled the pipe would block the slot until the JVM read on, past the running task's deadline; a pipe
-     * holds 64 KiB on Linux, and half of it leaves room for what the JVM has not read of its current line.
+     * filled the pipe would block the slot until the JVM read on, past the running task's deadline. A pipe holds
+     * 64 KiB on Linux; half of it is a margin.
      */
     static final int WRITE_AHEAD_BYTES = 32 * 1024;
 
@@ -197,15 +197,14 @@ public final class WorkerLauncher implements AutoCloseable {
         if (jvm == null) {
             jvm = start(plan, false);
         }
-        List<WorkerJvm.Assignment> batch = new ArrayList<>();
+        List<WorkerJvm.Assignment> batch = new ArrayList<>(List.of(lines.get(0).launchedAs(launch)));
         int ahead = 0;
-        for (int i = 0; i < lines.size() && i < jvm.remaining(); i++) {
-            WorkerJvm.Assignment line = lines.get(i);
-            if (i > 0 && (ahead += line.line().length + 1) > WRITE_AHEAD_BYTES) {
+        for (int i = 1; i < lines.size() && i < jvm.remaining(); i++) {
+            ahead += lines.get(i).line().length + 1;
+            if (ahead > WRITE_AHEAD_BYTES) {
                 break;
             }
-            String kind = i == 0 ? launch : REUSED;
-            batch.add(new WorkerJvm.Assignment(line.line(), line.marker(), line.timeout(), kind, line.context()));
+            batch.add(lines.get(i).launchedAs(REUSED));
         }
         for (int i = 0; i < batch.size(); i++) {
             turns.get(i).handing().handing(jvm.pid(), batch.get(i).launch());
