@@ -25,6 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs each task in a worker JVM: {@code java <options> -cp <runtime>:<plugin jar> WorkerMain}.
@@ -34,10 +37,19 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class WorkerLauncher implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(WorkerLauncher.class);
+
     /** How a task's worker JVM came to be, as its outcome record says. */
     public static final String COLD = "cold";
     public static final String SPARE = "spare";
     public static final String REUSED = "reused";
+
+    /**
+     * How many bytes of assignment lines may wait in a JVM's stdin pipe behind the task it runs. A write that
+     * filled the pipe would block the slot until the JVM read on, past the running task's deadline. A pipe holds
+     * 64 KiB on Linux; half of it is a margin.
+     */
+    static final int WRITE_AHEAD_BYTES = 32 * 1024;
 
     private final LaunchSettings settings;
     private final WorkerClasspath classpath;
@@ -107,12 +119,76 @@ public final class WorkerLauncher implements AutoCloseable {
 
     /**
      * {@link #run(TaskAssignment, LaunchPlan, Duration)}, telling {@code handing} the JVM's pid and
-     * launch kind once it is chosen.
+     * launch kind once it is chosen: {@link #runInTurn} with one turn, logged with the caller's MDC.
      */
     public WorkerRun run(TaskAssignment assignment, LaunchPlan plan, Duration timeout, Handing handing)
             throws IOException, InterruptedException {
-        String marker = UUID.randomUUID().toString();
-        byte[] line = serialize(withMarker(assignment, marker));
+        return runInTurn(List.of(new Turn(assignment, timeout, handing, MDC.getCopyOfContextMap())), plan).get(0);
+    }
+
+    /**
+     * One task of a run in turn: its assignment, how long its operation may run, and who to tell which JVM runs it.
+     *
+     * @param assignment the task; its report marker is replaced by a new one
+     * @param timeout    how long the operation may run, counted from when it starts: when its line is written, or
+     *                   when the report of the task before it in the same JVM arrives
+     * @param handing    told the JVM's pid and launch kind just before the task's line is written
+     * @param logContext the MDC the worker's output is logged with while this task runs; null for none
+     */
+    public record Turn(TaskAssignment assignment, Duration timeout, Handing handing, Map<String, String> logContext) {
+    }
+
+    /**
+     * Runs {@code turns}, all of plan {@code plan}, in order. In reuse mode (plan.tasksPerWorker() > 1) the
+     * assignments are written ahead to one JVM, as many as it has tasks left, and the next ones to the next JVM;
+     * otherwise each runs as run(...) runs it. Returns one WorkerRun per turn that was handed to a JVM, in order;
+     * it returns early (a shorter list) right after the first run that has no report (the JVM died, timed out, or
+     * sent a report too large): the turns after it were written to a JVM that is gone, never started, and the caller
+     * runs them again in a later call. At least one run is returned unless an exception is thrown.
+     * <p>
+     * Lines are written ahead up to {@link #WRITE_AHEAD_BYTES} behind the first of each JVM's batch; turns past
+     * that go to the same JVM in a further batch. If no JVM can be started for a later turn, the runs so far are
+     * returned, and the failure logged: the caller meets it again when it runs the rest.
+     *
+     * @throws IOException if no JVM could be started for the first turn
+     * @throws InterruptedException the host is stopping: the JVM is killed; no run of this call is returned
+     */
+    public List<WorkerRun> runInTurn(List<Turn> turns, LaunchPlan plan) throws IOException, InterruptedException {
+        if (turns.isEmpty()) {
+            throw new IllegalArgumentException("no turns to run for " + plan.pluginJar().getFileName());
+        }
+        List<WorkerJvm.Assignment> pending = new ArrayList<>(turns.size());
+        for (Turn turn : turns) {
+            String marker = UUID.randomUUID().toString();
+            pending.add(new WorkerJvm.Assignment(serialize(withMarker(turn.assignment(), marker)), marker,
+                    turn.timeout(), null, turn.logContext()));
+        }
+        List<WorkerRun> runs = new ArrayList<>(turns.size());
+        while (runs.size() < turns.size()) {
+            int from = runs.size();
+            List<WorkerRun> batch;
+            try {
+                batch = runOnOneJvm(turns.subList(from, turns.size()), pending.subList(from, pending.size()), plan);
+            } catch (IOException | RuntimeException e) {
+                if (runs.isEmpty()) {
+                    throw e;
+                }
+                // The turns before it ran: their reports must reach the caller, who meets this again with the rest.
+                log.warn("no worker JVM for {} took the next of its turns: {}", plan.pluginJar().getFileName(),
+                        e.toString());
+                return runs;
+            }
+            runs.addAll(batch);
+            if (batch.get(batch.size() - 1).report() == null) {
+                break;
+            }
+        }
+        return runs;
+    }
+
+    /** Runs as many of {@code turns} as one JVM takes, up to the first without a report. */
+    private List<WorkerRun> runOnOneJvm(List<Turn> turns, List<WorkerJvm.Assignment> lines, LaunchPlan plan)
+            throws IOException, InterruptedException {
         if (!jars.verify(plan.pluginJar())) {
             idle.retire(plan.pluginJar(), "their plugin jar had been tampered with");
         }
@@ -121,14 +197,25 @@ public final class WorkerLauncher implements AutoCloseable {
         if (jvm == null) {
             jvm = start(plan, false);
         }
-        handing.handing(jvm.pid(), launch);
-        WorkerRun run = jvm.run(line, marker, timeout, launch);
-        if (run.report() != null && jvm.remaining() > 0 && jvm.isAlive()) {
+        List<WorkerJvm.Assignment> batch = new ArrayList<>(List.of(lines.get(0).launchedAs(launch)));
+        int ahead = 0;
+        for (int i = 1; i < lines.size() && i < jvm.remaining(); i++) {
+            ahead += lines.get(i).line().length + 1;
+            if (ahead > WRITE_AHEAD_BYTES) {
+                break;
+            }
+            batch.add(lines.get(i).launchedAs(REUSED));
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            turns.get(i).handing().handing(jvm.pid(), batch.get(i).launch());
+        }
+        List<WorkerRun> runs = jvm.run(batch);
+        if (runs.get(runs.size() - 1).report() != null && jvm.remaining() > 0 && jvm.isAlive()) {
             idle.giveBack(plan, jvm);
         } else if (jvm.remaining() > 0) {
             jvm.retire();
         }
-        return run;
+        return runs;
     }
 
     /** One task of a run in turn: its assignment, how long its operation may run, and who to tell which JVM runs it. */

@@ -33,7 +33,7 @@ class WorkerJvmTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String NO_PARAMS = "{}";
-    private static final String FORGER = "com.example.forger.Forger";
+    static final String FORGER = "com.example.forger.Forger";
 
     @TempDir
     Path temp;
@@ -131,7 +131,7 @@ class WorkerJvmTest {
 
     @Test
     void aReportUnderAnotherMarkerIsNotTakenAsTheReport() throws Exception {
-        Path forger = forgerPlugin();
+        Path forger = forgerPlugin(Files.createDirectories(temp.resolve("forger")));
         WorkerJvm jvm = workers.start(new LaunchPlan(forger, WorkerProcess.DEFAULT_JVM_OPTIONS, 0, 1, FORGER), false);
         String marker = UUID.randomUUID().toString();
         String guessed = UUID.randomUUID().toString();
@@ -215,7 +215,7 @@ class WorkerJvmTest {
     }
 
     /** A plugin that prints a report line behind a marker it was given, then fails. */
-    private Path forgerPlugin() throws Exception {
+    static Path forgerPlugin(Path directory) throws Exception {
         return PluginJarBuilder.plugin("forger", "1.0.0").source(FORGER, """
                 package com.example.forger;
 
@@ -232,6 +232,6 @@ class WorkerJvmTest {
                         throw new IllegalStateException("the genuine outcome");
                     }
                 }
-                """).build(Files.createDirectories(temp.resolve("forger")));
+                """).build(directory);
     }
 }
