@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.InputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,6 +51,9 @@ public final class WorkerMain {
         // The stdin descriptor itself: System.in's buffer asks available() after every read, an fstat
         // and an ioctl per task, and LineInput buffers anyway.
         var input = new LineInput(new FileInputStream(FileDescriptor.in));
+        // The tasks behind the running one may already wait on stdin: a plugin that reads System.in
+        // must not take them. It reads the end of input, as a process whose stdin is closed.
+        System.setIn(InputStream.nullInputStream());
         // A cold worker reads first, so that an empty stdin still times a bare JVM start.
         byte[] line = options.warm() ? null : input.nextNonEmpty();
         if (!options.warm() && line == null) {

@@ -222,8 +222,22 @@ final class WorkerJvm {
             return runs;
         } catch (InterruptedException e) {
             kill();
-            throw e;
+            throw new TurnsInterrupted(reported(tasks));
         }
+    }
+
+    /** The runs of {@code tasks} that reported, up to the first that did not. */
+    private List<WorkerRun> reported(List<Task> tasks) {
+        List<WorkerRun> runs = new ArrayList<>(tasks.size());
+        for (Task task : tasks) {
+            Received received = task.received();
+            if (received == null || received.report() == null) {
+                break;
+            }
+            runs.add(new WorkerRun(received.report(), null, pid(), false, task.assignedAt(), task.tail(),
+                    task.assignment.launch(), sandbox, received.report().passed() ? null : limitReached(), null));
+        }
+        return runs;
     }
 
     /**

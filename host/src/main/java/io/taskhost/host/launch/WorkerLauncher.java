@@ -151,9 +151,9 @@ public final class WorkerLauncher implements AutoCloseable {
      * returned, and the failure logged: the caller meets it again when it runs the rest.
      *
      * @throws IOException if no JVM could be started for the first turn
-     * @throws InterruptedException the host is stopping: the JVM is killed; no run of this call is returned
+     * @throws TurnsInterrupted the host is stopping: the JVM is killed; it holds the runs that had reported
      */
-    public List<WorkerRun> runInTurn(List<Turn> turns, LaunchPlan plan) throws IOException, InterruptedException {
+    public List<WorkerRun> runInTurn(List<Turn> turns, LaunchPlan plan) throws IOException, TurnsInterrupted {
         if (turns.isEmpty()) {
             throw new IllegalArgumentException("no turns to run for " + plan.pluginJar().getFileName());
         }
@@ -169,6 +169,11 @@ public final class WorkerLauncher implements AutoCloseable {
             List<WorkerRun> batch;
             try {
                 batch = runOnOneJvm(turns.subList(from, turns.size()), pending.subList(from, pending.size()), plan);
+            } catch (TurnsInterrupted e) {
+                runs.addAll(e.ran());
+                throw new TurnsInterrupted(runs);
+            } catch (InterruptedException e) {
+                throw new TurnsInterrupted(runs);
             } catch (IOException | RuntimeException e) {
                 if (runs.isEmpty()) {
                     throw e;
@@ -214,27 +219,6 @@ public final class WorkerLauncher implements AutoCloseable {
             idle.giveBack(plan, jvm);
         } else if (jvm.remaining() > 0) {
             jvm.retire();
-        }
-        return runs;
-    }
-
-    /** One task of a run in turn: its assignment, how long its operation may run, and who to tell which JVM runs it. */
-    public record Turn(TaskAssignment assignment, Duration timeout, Handing handing, Map<String, String> logContext) {
-    }
-
-    /**
-     * Runs {@code turns}, all of plan {@code plan}, in order, each as {@link #run(TaskAssignment, LaunchPlan,
-     * Duration, Handing)} does, and returns their runs; it returns early, right after the first run without a
-     * report: the caller runs the rest in a later call.
-     */
-    public List<WorkerRun> runInTurn(List<Turn> turns, LaunchPlan plan) throws IOException, InterruptedException {
-        List<WorkerRun> runs = new ArrayList<>();
-        for (Turn turn : turns) {
-            WorkerRun run = run(turn.assignment(), plan, turn.timeout(), turn.handing());
-            runs.add(run);
-            if (run.report() == null) {
-                break;
-            }
         }
         return runs;
     }

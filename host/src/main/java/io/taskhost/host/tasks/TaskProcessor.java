@@ -1,6 +1,7 @@
 package io.taskhost.host.tasks;
 
 import io.taskhost.host.launch.LaunchPlan;
+import io.taskhost.host.launch.TurnsInterrupted;
 import io.taskhost.host.launch.WorkerLauncher;
 import io.taskhost.host.launch.WorkerRun;
 import io.taskhost.host.outcomes.Cause;
@@ -232,6 +233,9 @@ final class TaskProcessor {
             List<WorkerRun> runs;
             try {
                 runs = launcher.runInTurn(rest.stream().map(this::turn).toList(), first.plan());
+            } catch (TurnsInterrupted e) {
+                addRuns(rest, e.ran(), done);
+                throw e;
             } catch (IOException e) {
                 useLogContext(first.logContext());
                 TaskEnvelope envelope = first.payload().envelope();
@@ -248,12 +252,16 @@ final class TaskProcessor {
                 next++;
                 continue;
             }
-            for (int k = 0; k < runs.size(); k++) {
-                Ready ready = rest.get(k);
-                useLogContext(ready.logContext());
-                done.add(done(ready.task(), ran(ready, runs.get(k))));
-            }
+            addRuns(rest, runs, done);
             next += runs.size();
+        }
+    }
+
+    private void addRuns(List<Ready> turns, List<WorkerRun> runs, List<Done> done) {
+        for (int k = 0; k < runs.size(); k++) {
+            Ready ready = turns.get(k);
+            useLogContext(ready.logContext());
+            done.add(done(ready.task(), ran(ready, runs.get(k))));
         }
     }
 
