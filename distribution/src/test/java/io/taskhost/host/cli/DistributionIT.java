@@ -122,6 +122,25 @@ class DistributionIT {
         assertTrue(flags.matches("(?s).*G1PeriodicGCInterval\\s+= 0\\s.*"), flags);
     }
 
+    /**
+     * Under a burst G1 grew an unbounded host heap to 300 MiB of RSS, past the host's budget: the launcher
+     * bounds it by the core count, and an operator's -Xmx wins.
+     */
+    @Test
+    void theHostsHeapIsBoundedByTheCoresUnlessTheOperatorSetsIt() throws Exception {
+        long cores = Long.parseLong(new String(new ProcessBuilder("nproc").start().getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).trim());
+
+        String flags = hostJvmFlags(Path.of(System.getProperty("java.home")));
+        assertTrue(flags.matches("(?s).*MaxHeapSize\\s+= " + (64 + 32 * cores) * 1024 * 1024 + "\\s.*"), flags);
+
+        ProcessBuilder builder = taskhost("--version");
+        builder.environment().put("TASKHOST_JAVA_OPTS", "-Xmx300m -XX:+PrintFlagsFinal");
+        Process host = builder.start();
+        assertTrue(host.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(log().matches("(?s).*MaxHeapSize\\s+= " + 300L * 1024 * 1024 + "\\s.*"), log());
+    }
+
     /** The id the host gives itself by default, as this JVM on the same machine works it out. */
     private static String hostId() {
         return io.taskhost.host.liveness.Machine.current().defaultHostId();
