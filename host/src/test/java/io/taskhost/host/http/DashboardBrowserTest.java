@@ -192,12 +192,12 @@ class DashboardBrowserTest {
         queue.push("{\"worker\":\"sleep\",\"class\":\"Fixtures\",\"params\":{\"millis\":6000}}");
         open("/in-flight");
 
-        new WebDriverWait(browser, WAIT).until(driver -> !text("#in-flight td.pid").isEmpty());
+        waitUntil(driver -> !text("#in-flight td.pid").isEmpty());
 
         assertTrue(text("#in-flight").contains("Fixtures.sleep"), text("#in-flight"));
         assertEquals("cold", text("#in-flight td.launch"));
         screenshot("in-flight-running");
-        new WebDriverWait(browser, WAIT).until(driver -> !browser.findElements(By.id("no-tasks")).isEmpty());
+        waitUntil(driver -> !browser.findElements(By.id("no-tasks")).isEmpty());
     }
 
     @Test
@@ -214,7 +214,7 @@ class DashboardBrowserTest {
                 .findFirst().orElse(null));
         assertEquals("passed", outcome.path("status").asText());
         assertEquals(0, queue.redis().zcard(queue.keys().delayed()));
-        new WebDriverWait(browser, WAIT).until(driver -> driver.findElements(
+        waitUntil(driver -> driver.findElements(
                 By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
     }
 
@@ -227,7 +227,7 @@ class DashboardBrowserTest {
 
         browser.findElement(By.cssSelector("tr[data-id='" + id + "'] button.delete")).click();
 
-        new WebDriverWait(browser, WAIT).until(driver -> driver.findElements(
+        waitUntil(driver -> driver.findElements(
                 By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
         assertEquals(0, queue.redis().zcard(queue.keys().retries()));
     }
@@ -265,7 +265,7 @@ class DashboardBrowserTest {
                 .findFirst().orElse(null));
         assertEquals("passed", outcome.path("status").asText());
         assertFalse(queue.deadIds().contains(id));
-        new WebDriverWait(browser, WAIT).until(driver -> driver.findElements(
+        waitUntil(driver -> driver.findElements(
                 By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
     }
 
@@ -277,14 +277,14 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("tr[data-host='" + self + "'] button.pause")).click();
 
         Eventually.within(WAIT, "the host paused", host::isPaused);
-        new WebDriverWait(browser, WAIT).until(driver -> text("tr[data-host='" + self + "'] td.paused")
+        waitUntil(driver -> text("tr[data-host='" + self + "'] td.paused")
                 .equals("paused"));
         screenshot("hosts-paused");
 
         browser.findElement(By.cssSelector("tr[data-host='" + self + "'] button.resume")).click();
 
         Eventually.within(WAIT, "the host resumed", () -> !host.isPaused());
-        new WebDriverWait(browser, WAIT).until(driver -> text("tr[data-host='" + self + "'] td.paused").equals("no"));
+        waitUntil(driver -> text("tr[data-host='" + self + "'] td.paused").equals("no"));
     }
 
     @Test
@@ -300,7 +300,7 @@ class DashboardBrowserTest {
         }
 
         String expected = Long.toString(waiting + 3);
-        new WebDriverWait(browser, WAIT).until(driver -> browser.findElements(
+        waitUntil(driver -> browser.findElements(
                 By.cssSelector("#counts-" + queueKey + " td")).stream().findFirst().map(WebElement::getText)
                 .orElse("").equals(expected));
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.notReloaded;"),
@@ -345,7 +345,7 @@ class DashboardBrowserTest {
             browser.findElement(By.id("token")).sendKeys(token);
             browser.findElement(By.id("login")).click();
 
-            new WebDriverWait(browser, WAIT).until(driver -> heading().equals("Overview"));
+            waitUntil(driver -> heading().equals("Overview"));
             Cookie session = browser.manage().getCookieNamed(Access.COOKIE);
             assertTrue(session.isHttpOnly());
             assertEquals("Strict", session.getSameSite());
@@ -362,6 +362,15 @@ class DashboardBrowserTest {
 
     private static void open(String path) {
         browser.get(base + path);
+    }
+
+    /**
+     * Waits for {@code condition}; an element that a navigation or a live update replaced while it was read
+     * (stale) is read again, as a user's eyes would.
+     */
+    private static <T> T waitUntil(java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
+        return new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     private static String heading() {

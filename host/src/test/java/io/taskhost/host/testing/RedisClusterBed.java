@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -298,6 +300,10 @@ public final class RedisClusterBed implements AutoCloseable {
     private record SlotRange(int last, HostAndPort owner) {
     }
 
+    private static final Pattern MASTER_OFFSET = Pattern.compile("master_repl_offset:(\\d+)");
+    /** A master's line for one of its replicas: its state and the offset it acknowledged. */
+    private static final Pattern REPLICA = Pattern.compile("slave\\d+:[^\\r\\n]*state=(\\w+),offset=(\\d+)");
+
     /** One node's CLUSTER INFO, CLUSTER NODES and INFO replication, read at one moment. */
     private record View(HostAndPort self, String info, String nodes, String replication) {
 
@@ -331,8 +337,26 @@ public final class RedisClusterBed implements AutoCloseable {
             return seen.equals(running);
         }
 
+        /**
+         * A replica whose link to its master is up; a master whose replicas are online and have acknowledged
+         * all it has written. A node restarted as a replica may still be a master with no replica in sync,
+         * and a failover then promotes a replica that lacks the test's writes.
+         */
         boolean replicaInSync() {
-            return replication.contains("role:master") || replication.contains("master_link_status:up");
+            if (!replication.contains("role:master")) {
+                return replication.contains("master_link_status:up");
+            }
+            Matcher written = MASTER_OFFSET.matcher(replication);
+            if (!written.find()) {
+                return false;
+            }
+            Matcher replica = REPLICA.matcher(replication);
+            while (replica.find()) {
+                if (!replica.group(1).equals("online") || !replica.group(2).equals(written.group(1))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Start of each slot range, with its end and the node that serves it. */
