@@ -338,13 +338,17 @@ public final class RedisClusterBed implements AutoCloseable {
         }
 
         /**
-         * A replica whose link to its master is up; a master whose replicas are online and have acknowledged
-         * all it has written. A node restarted as a replica may still be a master with no replica in sync,
-         * and a failover then promotes a replica that lacks the test's writes.
+         * A replica whose link to its master is up; a master that serves slots and whose replicas are online
+         * and have acknowledged all it has written. A killed master restarts empty (nothing is saved) and
+         * is for a while a master of no slots, not yet a replica: a failover in that window promotes an
+         * empty node, and every write of the test is gone.
          */
         boolean replicaInSync() {
             if (!replication.contains("role:master")) {
                 return replication.contains("master_link_status:up");
+            }
+            if (!servesSlots()) {
+                return false;
             }
             Matcher written = MASTER_OFFSET.matcher(replication);
             if (!written.find()) {
@@ -393,6 +397,11 @@ public final class RedisClusterBed implements AutoCloseable {
                 }
             }
             return null;
+        }
+
+        /** Whether this node's own line in CLUSTER NODES lists slots. */
+        private boolean servesSlots() {
+            return lines().stream().anyMatch(fields -> fields[2].contains("myself") && fields.length > 8);
         }
 
         private List<String[]> lines() {
