@@ -47,9 +47,10 @@ public final class WorkerLauncher implements AutoCloseable {
     /**
      * How many bytes of assignment lines may wait in a JVM's stdin pipe behind the task it runs. A write that
      * filled the pipe would block the slot until the JVM read on, past the running task's deadline. A pipe holds
-     * 64 KiB on Linux; half of it is a margin.
+     * 64 KiB on Linux, but only one page, 4 KiB, for a user past {@code /proc/sys/fs/pipe-user-pages-soft}:
+     * what is written ahead fits in that.
      */
-    static final int WRITE_AHEAD_BYTES = 32 * 1024;
+    static final int WRITE_AHEAD_BYTES = 4096 - 1;
 
     private final LaunchSettings settings;
     private final WorkerClasspath classpath;
