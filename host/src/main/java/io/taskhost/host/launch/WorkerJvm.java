@@ -234,10 +234,14 @@ final class WorkerJvm {
             if (received == null || received.report() == null) {
                 break;
             }
-            runs.add(new WorkerRun(received.report(), null, pid(), false, task.assignedAt(), task.tail(),
-                    task.assignment.launch(), sandbox, received.report().passed() ? null : limitReached(), null));
+            runs.add(reportedRun(task, received.report()));
         }
         return runs;
+    }
+
+    private WorkerRun reportedRun(Task task, WorkerReport report) {
+        return new WorkerRun(report, null, pid(), false, task.assignedAt(), task.tail(), task.assignment.launch(),
+                sandbox, report.passed() ? null : limitReached(), null);
     }
 
     /**
@@ -255,8 +259,7 @@ final class WorkerJvm {
             if (lastOfBatch && lastOfJvm) {
                 reapBy(task.deadline());
             }
-            return new WorkerRun(received.report(), null, pid(), false, task.assignedAt(), task.tail(),
-                    assignment.launch(), sandbox, received.report().passed() ? null : limitReached(), null);
+            return reportedRun(task, received.report());
         }
         if (!lastOfBatch) {
             retire();

@@ -39,7 +39,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * round trip, from the queue this fetch's order starts with, and runs it itself: in a burst a task
  * costs one round trip to Redis and no hand-off between threads, and each slot still takes a task
  * only once it is free. After tasks that ran in reuse mode, a slot takes up to the reuse batch at
- * once ({@code --reuse-batch}), and records them all in one round trip. A Redis outage is logged and retried with backoff; it never stops the host.
+ * once ({@code --reuse-batch}), and records them all in one round trip. A Redis outage is logged and
+ * retried with backoff; it never stops the host.
  */
 public final class TaskHost {
 

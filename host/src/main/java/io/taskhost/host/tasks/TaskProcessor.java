@@ -137,6 +137,10 @@ final class TaskProcessor {
 
     /** A task whose outcome is known, to record. */
     private record Done(TaskEntry task, Disposed disposed, Map<String, String> logContext) implements Step {
+
+        OutcomeLog.Pending pending() {
+            return new OutcomeLog.Pending(task.entry(), disposed.outcome(), disposed.disposition());
+        }
     }
 
     /** A task routed to a plugin's operation, to run in a worker JVM of {@code plan}. */
@@ -305,11 +309,7 @@ final class TaskProcessor {
      * @return the tasks taken, oldest first
      */
     private List<TaskEntry> record(List<Done> done, List<String> takeIds) throws InterruptedException {
-        List<OutcomeLog.Pending> pending = new ArrayList<>(done.size());
-        for (Done each : done) {
-            pending.add(new OutcomeLog.Pending(each.task().entry(), each.disposed().outcome(),
-                    each.disposed().disposition()));
-        }
+        List<OutcomeLog.Pending> pending = done.stream().map(Done::pending).toList();
         try {
             var recorded = outcomes.recordThen(processingKey, pending, takeIds.isEmpty() ? null : queue.take(takeIds));
             for (int i = 0; i < done.size(); i++) {
@@ -371,9 +371,7 @@ final class TaskProcessor {
         Set<String> ran = new HashSet<>();
         try {
             if (!done.isEmpty()) {
-                List<OutcomeLog.Pending> pending = done.stream().map(each -> new OutcomeLog.Pending(
-                        each.task().entry(), each.disposed().outcome(), each.disposed().disposition())).toList();
-                outcomes.recordThen(processingKey, pending, null);
+                outcomes.recordThen(processingKey, done.stream().map(Done::pending).toList(), null);
             }
             done.forEach(each -> ran.add(each.task().id()));
         } catch (JedisException e) {
