@@ -124,6 +124,10 @@ class ClusterFailoverTest {
         try (Host host = TestHosts.start(settings(queueKey, 5))) {
             burst.push(BURST / 2);
             Eventually.within(QueueProbe.DEADLINE, "the burst under way", () -> queue.outcomes().size() >= 5);
+            // Redis replicates asynchronously: what the master has not sent when it freezes is lost to the
+            // failover, producer's pushes included, which no host can help without --redis-wait-replicas.
+            Eventually.within(QueueProbe.DEADLINE, "the burst so far on the master's replica",
+                    () -> queue.redis().waitReplicas(queueKey, 1, 1000) >= 1);
 
             cluster.freeze(frozen);
             try {

@@ -227,6 +227,9 @@ public final class RedisClusterBed implements AutoCloseable {
                 "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
                 "--cluster-replica-validity-factor", "0",
                 "--appendonly", "no", "--save", "", "--repl-diskless-sync-delay", "0",
+                // A replica saves what a full sync sends it; in the shared directory another node, restarted,
+                // would load that file, another shard's data, as its own.
+                "--dbfilename", "dump-" + port + ".rdb",
                 "--dir", processes.directory().toString(),
                 "--enable-debug-command", "local");
     }
