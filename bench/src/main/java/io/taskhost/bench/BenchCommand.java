@@ -8,6 +8,8 @@ import io.taskhost.host.cli.HostOptions;
 import io.taskhost.host.cli.TemporaryDirectory;
 import io.taskhost.host.config.Defaults;
 import io.taskhost.host.config.HostSettings;
+import io.taskhost.host.classdata.ClassDataSharing;
+import io.taskhost.host.launch.AddedJvmOptions;
 import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.queue.EmbeddedRedis;
@@ -258,9 +260,11 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Path plugin = plugins.resolve(pluginJar.getFileName());
         Files.copy(pluginJar, plugin);
-        List<String> jvmOptions = new ArrayList<>(List.of(workerJvmOptions.trim().split("\\s+")));
-        jvmOptions.add("-Xmx" + Defaults.WORKER_MAX_HEAP);
         Path java = workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava;
+        // The floor's JVM gets what a host gives a worker of one task, before the worker options.
+        List<String> jvmOptions = new ArrayList<>(AddedJvmOptions.forWorker(ClassDataSharing.featureOf(java), 1));
+        jvmOptions.addAll(List.of(workerJvmOptions.trim().split("\\s+")));
+        jvmOptions.add("-Xmx" + Defaults.WORKER_MAX_HEAP);
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);

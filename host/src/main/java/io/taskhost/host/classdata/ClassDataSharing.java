@@ -89,6 +89,15 @@ public final class ClassDataSharing implements AutoCloseable {
         return sharing;
     }
 
+    /**
+     * The feature version of the JDK that {@code java} runs (17 for 17.0.15), asked now and not kept; empty
+     * when it cannot be told. For the benchmark, which starts bare worker JVMs with the options a host gives them.
+     */
+    public static OptionalInt featureOf(Path java) throws InterruptedException {
+        int feature = new JdkProbe(new JvmRunner(Path.of("."), JVM_RUN_LIMIT, WorkerIsolation.none())).probe(java).feature();
+        return feature > 0 ? OptionalInt.of(feature) : OptionalInt.empty();
+    }
+
     /** Never an archive: for {@code --class-data-sharing=false}. */
     public static ClassDataSharing off() {
         var runner = new JvmRunner(Path.of("."), JVM_RUN_LIMIT, WorkerIsolation.none());
