@@ -258,6 +258,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private WorkerJvm start(LaunchPlan plan, boolean warm) throws IOException {
         jars.verify(plan.pluginJar());
         List<Path> jarsOnClasspath = classpath.jars(plan.pluginJar());
+        // First, so that the plan's own options, an operator's, override them.
         List<String> options = new ArrayList<>(AddedJvmOptions.forWorker(classData.workerFeature(), plan.tasksPerWorker()));
         options.addAll(plan.jvmOptions());
         options.addAll(classData.optionsFor(jarsOnClasspath, plan.jvmOptions()));
