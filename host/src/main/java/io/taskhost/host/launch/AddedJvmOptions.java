@@ -32,6 +32,7 @@ public final class AddedJvmOptions {
         if (tasksPerWorker == 1) {
             options.add(ONE_TASK_COMPILATION);
         }
-        return List.copyOf(options);
+        // Each set names -XX:+UnlockDiagnosticVMOptions for its own sake; the JVM needs it once.
+        return options.stream().distinct().toList();
     }
 }

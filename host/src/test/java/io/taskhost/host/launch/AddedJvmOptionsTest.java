@@ -38,6 +38,7 @@ class AddedJvmOptionsTest {
 
         assertTrue(options.containsAll(QuietWhileWaiting.forJdk(OptionalInt.of(Runtime.version().feature()))));
         assertTrue(options.contains("-XX:ArchiveRelocationMode=0"), "the JDK the build runs on is one it was tried on");
+        assertEquals(options.stream().distinct().toList(), options, "each option once");
         assertStartsWith(HOST_JAVA, options);
     }
 
