@@ -272,6 +272,8 @@ public final class ClassDataSharing implements AutoCloseable {
                 + UUID.randomUUID() + ".building"));
         Path building = buildDirectory.resolve(archive.getFileName() + ".tmp" + jdk.format().extension());
         long started = System.nanoTime();
+        // Published after the build's files are gone, so that whoever sees the outcome sees a clean cache.
+        State outcome = null;
         try {
             training.train(jdk, jvmOptions, classpath, building);
             VerifiedFiles.readOnly(building);
@@ -280,27 +282,34 @@ public final class ClassDataSharing implements AutoCloseable {
             Files.move(building, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             long builtMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (!verified.holdsOnceSettled(archive, digest)) {
-                archives.put(archive, State.UNUSABLE);
+                outcome = State.UNUSABLE;
                 log.error("class-data archive {} was changed while it was being built; worker JVMs start without it",
                         archive);
                 return;
             }
             archiveDigests.put(archive, digest);
-            archives.put(archive, State.READY);
+            outcome = State.READY;
             log.info("class-data archive {} built and verified in {} ms for {} on {}; worker JVMs use it", archive,
                     builtMillis, jars.get(jars.size() - 1), jdk);
         } catch (ArchiveException e) {
-            archives.put(archive, State.UNUSABLE);
+            outcome = State.UNUSABLE;
             log.warn("class-data archive {} for {} on {} is unusable: {}; worker JVMs start without it. The JVM said:\n{}",
                     archive, jars.get(jars.size() - 1), jdk, e.getMessage(), e.jvmOutput());
         } catch (IOException | RuntimeException e) {
-            archives.put(archive, State.UNUSABLE);
+            outcome = State.UNUSABLE;
             log.warn("class-data archive {} for {} on {} could not be built; worker JVMs start without it", archive,
                     jars.get(jars.size() - 1), jdk, e);
         } finally {
-            archives.remove(archive, State.BUILDING);
-            Files.deleteIfExists(building);
-            deleteBuildDirectory(buildDirectory);
+            try {
+                Files.deleteIfExists(building);
+                deleteBuildDirectory(buildDirectory);
+            } finally {
+                if (outcome == null) {
+                    archives.remove(archive, State.BUILDING); // interrupted: built again when asked again
+                } else {
+                    archives.put(archive, outcome);
+                }
+            }
         }
     }
 

@@ -154,6 +154,33 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void anArchiveIsReportedUnusableOnlyOnceWhatItsBuildLeftIsGone() throws Exception {
+        NoopWorker worker = worker(HOST_JAVA);
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerIsolation.none());
+        var training = new JvmTraining(runner);
+        // The adversary: a training JVM that leaves many files beside its archive, which take a while to delete.
+        ArchiveTraining littering = (jdk, jvmOptions, classpath, archive) -> {
+            training.train(jdk, jvmOptions, classpath, archive);
+            for (int i = 0; i < 5_000; i++) {
+                Files.createFile(archive.resolveSibling("left-" + i));
+            }
+            overwriteStart(archive);
+        };
+        classData = new ClassDataSharing(true, HOST_JAVA, new ArchiveNames(cacheDir.resolve("class-data")),
+                new JdkProbe(runner), new JarDigests(), littering, new ArchiveVerification(runner),
+                ClassDataSharing.builderThread());
+
+        Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the corrupt archive is found unusable", () -> {
+            classData.optionsFor(worker.jars(), NoopWorker.jvmOptions());
+            return classData.status().unusable() == 1;
+        });
+
+        try (var files = Files.list(cacheDir.resolve("class-data"))) {
+            assertEquals(List.of(), files.toList(), "the build's directory is deleted before the archive is reported");
+        }
+    }
+
+    @Test
     void aVerifiedArchiveDeletedLaterIsDroppedAndTheTaskStillRuns() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
         classData = ClassDataSharing.forWorkers(HOST_JAVA, cacheDir, workDir, WorkerIsolation.none());
