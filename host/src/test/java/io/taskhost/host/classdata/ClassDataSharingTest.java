@@ -128,15 +128,7 @@ class ClassDataSharingTest {
     @Test
     void anArchiveThatFailsVerificationIsNeverUsedNorRebuiltAndTheTaskStillRuns() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerIsolation.none());
-        var training = new JvmTraining(runner);
-        ArchiveTraining corrupting = (jdk, jvmOptions, classpath, archive) -> {
-            training.train(jdk, jvmOptions, classpath, archive);
-            overwriteStart(archive);
-        };
-        classData = new ClassDataSharing(true, HOST_JAVA, new ArchiveNames(cacheDir.resolve("class-data")),
-                new JdkProbe(runner), new JarDigests(), corrupting, new ArchiveVerification(runner),
-                ClassDataSharing.builderThread());
+        classData = sharingWhoseTrainingEndsWith(ClassDataSharingTest::overwriteStart);
 
         Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the corrupt archive is found unusable", () -> {
             assertEquals(List.of(), classData.optionsFor(worker.jars(), NoopWorker.jvmOptions()));
@@ -156,19 +148,13 @@ class ClassDataSharingTest {
     @Test
     void anArchiveIsReportedUnusableOnlyOnceWhatItsBuildLeftIsGone() throws Exception {
         NoopWorker worker = worker(HOST_JAVA);
-        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerIsolation.none());
-        var training = new JvmTraining(runner);
         // The adversary: a training JVM that leaves many files beside its archive, which take a while to delete.
-        ArchiveTraining littering = (jdk, jvmOptions, classpath, archive) -> {
-            training.train(jdk, jvmOptions, classpath, archive);
+        classData = sharingWhoseTrainingEndsWith(archive -> {
             for (int i = 0; i < 5_000; i++) {
                 Files.createFile(archive.resolveSibling("left-" + i));
             }
             overwriteStart(archive);
-        };
-        classData = new ClassDataSharing(true, HOST_JAVA, new ArchiveNames(cacheDir.resolve("class-data")),
-                new JdkProbe(runner), new JarDigests(), littering, new ArchiveVerification(runner),
-                ClassDataSharing.builderThread());
+        });
 
         Eventually.within(NoopWorker.ARCHIVE_DEADLINE, "the corrupt archive is found unusable", () -> {
             classData.optionsFor(worker.jars(), NoopWorker.jvmOptions());
@@ -299,6 +285,24 @@ class ClassDataSharingTest {
     }
 
     private static final byte[] PLANTED = "not an archive, not at all".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** What a test does to an archive its training JVM has just written. */
+    private interface ArchiveChange {
+        void apply(Path archive) throws IOException;
+    }
+
+    /** Class-data sharing for the host's JDK, each of whose archives gets {@code change} once trained. */
+    private ClassDataSharing sharingWhoseTrainingEndsWith(ArchiveChange change) {
+        var runner = new JvmRunner(workDir, Duration.ofMinutes(2), WorkerIsolation.none());
+        var training = new JvmTraining(runner);
+        ArchiveTraining changing = (jdk, jvmOptions, classpath, archive) -> {
+            training.train(jdk, jvmOptions, classpath, archive);
+            change.apply(archive);
+        };
+        return new ClassDataSharing(true, HOST_JAVA, new ArchiveNames(cacheDir.resolve("class-data")),
+                new JdkProbe(runner), new JarDigests(), changing, new ArchiveVerification(runner),
+                ClassDataSharing.builderThread());
+    }
 
     private static void overwriteStart(Path archive) throws IOException {
         assertTrue(archive.toFile().setWritable(true, true), "cannot make " + archive + " writable");
