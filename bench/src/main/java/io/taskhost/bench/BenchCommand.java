@@ -32,7 +32,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -59,7 +61,9 @@ import redis.clients.jedis.UnifiedJedis;
  * throughput and enqueue-to-start latency for each beside the floor, a bare start of the worker
  * JVM with the same classpath and options, measured in the same run. It measures the sandbox's
  * own cost per start the same way: the floor's JVM and {@code true}, each bare and in the
- * host's bubblewrap sandbox, timed in alternating rounds. It also reports the host's CPU use
+ * host's bubblewrap sandbox, timed in alternating rounds. In the same rounds it times the task's
+ * operation alone in a JVM of its own ({@link OperationAlone}), the most a JVM per task could reach
+ * with that plugin, and sets each one-task mode against it. It also reports the host's CPU use
  * while it waits on an empty queue.
  *
  * <p>It lives in a module of its own, so the host's jar holds no benchmark; the distribution ships
@@ -261,15 +265,18 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         Path plugin = plugins.resolve(pluginJar.getFileName());
         Files.copy(pluginJar, plugin);
         Path java = workerJava == null ? Path.of(System.getProperty("java.home"), "bin", "java") : workerJava;
+        OptionalInt feature = ClassDataSharing.featureOf(java);
         // The floor's JVM gets what a host gives a worker of one task, before the worker options.
-        List<String> jvmOptions = new ArrayList<>(AddedJvmOptions.forWorker(ClassDataSharing.featureOf(java), 1));
+        List<String> jvmOptions = new ArrayList<>(AddedJvmOptions.forWorker(feature, 1));
         jvmOptions.addAll(List.of(workerJvmOptions.trim().split("\\s+")));
         jvmOptions.add("-Xmx" + Defaults.WORKER_MAX_HEAP);
 
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
         System.out.printf("task: %s from %s%n", payload, pluginJar);
-        SandboxCost cost = measureStarts(java, jvmOptions, plugin);
+        SandboxCost cost = measureStarts(java, jvmOptions, plugin,
+                OperationAloneStart.prepare(java, feature, jvmOptions, plugin, new BenchTask(taskClass, taskWorker,
+                        taskParams), Files.createDirectories(work.resolve("starts"))));
         StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
@@ -357,6 +364,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 floor.startsPerSecond());
         row("floor: one bare worker-JVM start, mean wall ms", floor.wallMillis());
         row("floor: one bare worker-JVM start, mean CPU ms (user and system)", floor.cpuMillis());
+        operationAloneRows(cost, floor, results);
         // Two decimals: the target is under 0.5 %, which one decimal cannot tell from 0.54 %.
         percentRow("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         percentRow("the same, with its waiting worker JVMs (% of one core)", idle[1]);
@@ -582,6 +590,30 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         return new Launches(kinds, sandboxes);
     }
 
+    /**
+     * The task's operation alone in a JVM of its own, timed beside the floor: the best share of the floor any
+     * host that starts a JVM per task could reach with this plugin, and each one-task mode's share of it.
+     */
+    private void operationAloneRows(SandboxCost cost, StartTimings.Timing floor, Map<String, Result> results) {
+        String ceiling = "ceiling: the task's operation alone in a fresh JVM (its params parsed, no taskhost), same"
+                + " options and an archive of its own";
+        if (cost.operationAlone().isEmpty()) {
+            System.out.printf("| %s | not measured: %s |%n", ceiling, cost.operationAloneMissing());
+            return;
+        }
+        StartTimings.Timing alone = cost.operationAlone().get();
+        row(ceiling + ", starts/s, " + slots + " in parallel", alone.startsPerSecond());
+        row(ceiling + ", mean CPU ms (user and system)", alone.cpuMillis());
+        row("the ceiling's share of the floor (%): the most a JVM per task can reach with this task",
+                100 * alone.startsPerSecond() / floor.startsPerSecond());
+        for (String mode : modes.stream().filter(mode -> !REUSE_MODES.contains(mode.trim())).toList()) {
+            for (SandboxMode sandboxMode : sandboxModes()) {
+                row(describe(mode) + ", sandbox " + sandboxMode + ": share of the ceiling (%)",
+                        100 * results.get(run(mode, sandboxMode)).tasksPerSecond() / alone.startsPerSecond());
+            }
+        }
+    }
+
     private static void row(String measure, double figure) {
         System.out.printf(Locale.ROOT, "| %s | %.1f |%n", measure, figure);
     }
@@ -601,10 +633,12 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * Timings of starts of {@code true} and of the worker JVM: each list holds the bare start, its
      * floor, first, then the start in the sandbox with the host's network, then without. Where the
      * machine has no usable sandbox, {@code jvm} holds the bare start alone, {@code bareTrue} nothing,
-     * and {@code sandboxMissing} says why.
+     * and {@code sandboxMissing} says why. {@code operationAlone} is timed in the same rounds as
+     * {@code jvm}; where it cannot be, {@code operationAloneMissing} says why.
      */
     private record SandboxCost(List<StartTimings.Timing> bareTrue, List<StartTimings.Timing> jvm,
-                               String sandboxMissing) {
+                               String sandboxMissing, Optional<StartTimings.Timing> operationAlone,
+                               String operationAloneMissing) {
     }
 
     /**
@@ -612,17 +646,20 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * on an empty stdin, and the sandbox's cost: those starts and starts of {@code true}, each bare and
      * in the sandbox the host would give a worker (its own code makes the command line).
      */
-    private SandboxCost measureStarts(Path java, List<String> jvmOptions, Path pluginJar) throws Exception {
+    private SandboxCost measureStarts(Path java, List<String> jvmOptions, Path pluginJar, OperationAloneStart alone)
+            throws Exception {
         List<String> jvm = new ArrayList<>();
         jvm.add(java.toString());
         jvm.addAll(jvmOptions);
         jvm.addAll(List.of("-cp", WorkerClasspath.ofHost().with(pluginJar), WorkerMain.class.getName()));
-        var timings = new StartTimings(slots);
+        var timings = new StartTimings(slots, work.resolve("starts"));
         WorkerSandbox sandboxed;
         try {
             sandboxed = SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, java);
         } catch (IllegalArgumentException e) {
-            return new SandboxCost(List.of(), timings.measure(List.of(jvm), floorStarts), e.getMessage());
+            List<StartTimings.Timing> bare = timings.measure(withOperationAlone(List.of(jvm), alone), floorStarts);
+            return new SandboxCost(List.of(), bare.subList(0, 1), e.getMessage(), operationAlone(bare, 1, alone),
+                    alone.missing());
         }
         Path scratch = Files.createDirectories(work.resolve("sandbox-scratch"));
         List<Path> readOnly = new ArrayList<>(WorkerClasspath.ofHost().jars(pluginJar));
@@ -634,10 +671,26 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             trues.add(prefixed(sandboxed.commandFor(new Confined(List.of(), List.of(scratch), scratch, network)),
                     List.of("true")));
         }
-        System.out.printf("timing %d starts of each of %d commands, %d at a time%n", floorStarts, jvms.size(), slots);
-        List<StartTimings.Timing> jvmTimings = timings.measure(jvms, floorStarts);
+        List<List<String>> timed = withOperationAlone(jvms, alone);
+        System.out.printf("timing %d starts of each of %d commands, %d at a time%n", floorStarts, timed.size(), slots);
+        List<StartTimings.Timing> jvmTimings = timings.measure(timed, floorStarts);
         System.out.printf("timing %d starts of each of %d commands, %d at a time%n", trueStarts, trues.size(), slots);
-        return new SandboxCost(timings.measure(trues, trueStarts), jvmTimings, null);
+        return new SandboxCost(timings.measure(trues, trueStarts), jvmTimings.subList(0, jvms.size()), null,
+                operationAlone(jvmTimings, jvms.size(), alone), alone.missing());
+    }
+
+    /** {@code commands}, then the operation alone's when it can be measured: timed in the same rounds as the floor. */
+    private static List<List<String>> withOperationAlone(List<List<String>> commands, OperationAloneStart alone) {
+        List<List<String>> all = new ArrayList<>(commands);
+        if (alone.missing() == null) {
+            all.add(alone.command());
+        }
+        return all;
+    }
+
+    private static Optional<StartTimings.Timing> operationAlone(List<StartTimings.Timing> timings, int index,
+                                                                OperationAloneStart alone) {
+        return alone.missing() == null ? Optional.of(timings.get(index)) : Optional.empty();
     }
 
     private static List<String> prefixed(List<String> prefix, List<String> command) {

@@ -24,9 +24,12 @@ final class StartTimings {
     private static final int ROUNDS = 5;
 
     private final int parallel;
+    private final Path directory;
 
-    StartTimings(int parallel) {
+    /** Starts {@code parallel} at a time, each in {@code directory}, where a program may leave files. */
+    StartTimings(int parallel, Path directory) {
         this.parallel = parallel;
+        this.directory = directory;
     }
 
     /**
@@ -76,9 +79,9 @@ final class StartTimings {
     }
 
     /** One start, to its exit, in wall nanoseconds. */
-    private static long start(List<String> command) throws IOException, InterruptedException {
+    private long start(List<String> command) throws IOException, InterruptedException {
         long began = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                 Path.of("/dev/null").toFile())).redirectErrorStream(true).start();
         process.getInputStream().transferTo(OutputStream.nullOutputStream());
         if (process.waitFor() != 0) {

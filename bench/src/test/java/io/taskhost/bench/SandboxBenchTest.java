@@ -66,6 +66,19 @@ class SandboxBenchTest {
     }
 
     @Test
+    void theTasksOperationAloneIsTimedBesideTheFloorAndEachOneTaskModeIsSetAgainstIt() {
+        for (String measure : List.of("| ceiling: the task's operation alone in a fresh JVM (its params parsed, no"
+                + " taskhost), same options and an archive of its own, starts/s, 1 in parallel |",
+                "| the ceiling's share of the floor (%): ")) {
+            assertTrue(rows.stream().anyMatch(row -> row.startsWith(measure)), measure + " in\n" + output);
+        }
+        for (String mode : List.of("sandbox auto", "sandbox off")) {
+            assertTrue(rows.stream().anyMatch(row -> row.startsWith("| strict") && row.contains(", " + mode
+                    + ": share of the ceiling (%) |")), mode + " in\n" + output);
+        }
+    }
+
+    @Test
     void theRedisFetchAndAckFloorAndTheHostsMemoryAreMeasuredInTheSameRun() {
         for (String measure : List.of("| floor: Redis reliable fetch-and-ack per second, 1 connections |",
                 "| host RSS, idle on an empty queue, ", "| a waiting worker JVM's RSS, idle (MiB) |")) {
