@@ -256,8 +256,9 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     private void measureAll() throws Exception {
         slots = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        var task = new BenchTask(taskClass, taskWorker, taskParams);
         try {
-            payload = new BenchTask(taskClass, taskWorker, taskParams).payload();
+            payload = task.payload();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--task-params: " + e.getMessage());
         }
@@ -275,8 +276,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
         System.out.printf("task: %s from %s%n", payload, pluginJar);
         SandboxCost cost = measureStarts(java, jvmOptions, plugin,
-                OperationAloneStart.prepare(java, feature, jvmOptions, plugin, new BenchTask(taskClass, taskWorker,
-                        taskParams), Files.createDirectories(work.resolve("starts"))));
+                OperationAloneStart.prepare(java, feature, jvmOptions, plugin, task,
+                        Files.createDirectories(work.resolve("starts"))));
         StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
@@ -595,8 +596,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * host that starts a JVM per task could reach with this plugin, and each one-task mode's share of it.
      */
     private void operationAloneRows(SandboxCost cost, StartTimings.Timing floor, Map<String, Result> results) {
-        String ceiling = "ceiling: the task's operation alone in a fresh JVM (its params parsed, no taskhost), same"
-                + " options and an archive of its own";
+        String ceiling = "ceiling: the task's operation alone in a fresh JVM (its params parsed, no taskhost), the"
+                + " floor's options and class path, an archive of its own";
         if (cost.operationAlone().isEmpty()) {
             System.out.printf("| %s | not measured: %s |%n", ceiling, cost.operationAloneMissing());
             return;

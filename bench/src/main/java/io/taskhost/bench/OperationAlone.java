@@ -18,8 +18,8 @@ import java.util.Optional;
  * A task's operation in a JVM of its own with nothing of taskhost between: the params parsed from
  * JSON, the operation called once, the JVM ends. What a start of this costs is what the plugin's
  * own work costs in a fresh JVM, a cost no host that starts a JVM per task can go below. Its class
- * path is plugin-api, pf4j, jackson-core, the plugin jar and a jar of this class and its nest alone
- * ({@link OperationAloneStart}): it uses nothing else of the bench.
+ * path is a worker's with a jar of this class and its nest alone in front ({@link OperationAloneStart}):
+ * it uses plugin-api, jackson-core and the plugin, and nothing of the bench or the worker runtime.
  *
  * <p>Arguments: the Java class, the worker (the operation is {@code _task_<worker>}) and the params'
  * JSON. A JSON object goes to an operation that takes a {@code Map} (and perhaps a {@link TaskContext});

@@ -1,12 +1,11 @@
 package io.taskhost.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import io.taskhost.api.TaskContext;
+import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.worker.PluginReadException;
 import io.taskhost.worker.PluginReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +14,12 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.pf4j.ExtensionPoint;
 
 /**
- * The command that starts {@link OperationAlone} for the bench's task with the worker JVMs' java and
- * options, and a class-data archive of its own trained by one run of it, as a worker gets one of its
- * plugin's: the ceiling is what a JVM per task could do at best, so it gets every help a worker gets.
+ * The command that starts {@link OperationAlone} for the bench's task with the worker JVMs' java, options
+ * and class path, its own class in front, and a class-data archive of its own trained by one run of it,
+ * as a worker gets one of its plugin's: the ceiling is what a JVM per task could do at best, so it gets
+ * every help a worker gets.
  *
  * @param command the command, or empty when the ceiling cannot be measured for this task
  * @param missing why not, when {@code command} is empty
@@ -43,10 +40,8 @@ record OperationAloneStart(List<String> command, String missing) {
         if (javaClass == null) {
             return notMeasured(pluginJar.getFileName() + " has no task class " + task.taskClass());
         }
-        Stream<Path> libraries = Stream.of(TaskContext.class, ExtensionPoint.class, JsonFactory.class)
-                .map(OperationAloneStart::locationOf).distinct();
-        String classpath = Stream.concat(Stream.of(jarOfOperationAlone(directory)), libraries).map(Path::toString)
-                .collect(Collectors.joining(":", "", ":" + pluginJar));
+        String classpath = jarOfOperationAlone(directory) + File.pathSeparator
+                + WorkerClasspath.ofHost().with(pluginJar);
         List<String> program = List.of("-cp", classpath, OperationAlone.class.getName(), javaClass, task.worker(),
                 task.paramsJson());
         int version = feature.orElse(0);
@@ -112,13 +107,5 @@ record OperationAloneStart(List<String> command, String missing) {
             }
         }
         return jar;
-    }
-
-    private static Path locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot find where " + type.getName() + " comes from", e);
-        }
     }
 }

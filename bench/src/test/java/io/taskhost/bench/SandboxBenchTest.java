@@ -68,7 +68,7 @@ class SandboxBenchTest {
     @Test
     void theTasksOperationAloneIsTimedBesideTheFloorAndEachOneTaskModeIsSetAgainstIt() {
         for (String measure : List.of("| ceiling: the task's operation alone in a fresh JVM (its params parsed, no"
-                + " taskhost), same options and an archive of its own, starts/s, 1 in parallel |",
+                + " taskhost), the floor's options and class path, an archive of its own, starts/s, 1 in parallel |",
                 "| the ceiling's share of the floor (%): ")) {
             assertTrue(rows.stream().anyMatch(row -> row.startsWith(measure)), measure + " in\n" + output);
         }
