@@ -275,9 +275,9 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
         System.out.printf("task: %s from %s%n", payload, pluginJar);
-        SandboxCost cost = measureStarts(java, jvmOptions, plugin,
-                OperationAloneStart.prepare(java, feature, jvmOptions, plugin, task,
-                        Files.createDirectories(work.resolve("starts"))));
+        OperationAloneStart alone = OperationAloneStart.prepare(java, feature, jvmOptions, plugin, task,
+                Files.createDirectories(work.resolve("starts")));
+        SandboxCost cost = measureStarts(java, jvmOptions, plugin, alone);
         StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
@@ -365,7 +365,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 floor.startsPerSecond());
         row("floor: one bare worker-JVM start, mean wall ms", floor.wallMillis());
         row("floor: one bare worker-JVM start, mean CPU ms (user and system)", floor.cpuMillis());
-        operationAloneRows(cost, floor, results);
+        operationAloneRows(alone, cost, floor, results);
         // Two decimals: the target is under 0.5 %, which one decimal cannot tell from 0.54 %.
         percentRow("host CPU while idle on an empty queue, default settings (% of one core)", idle[0]);
         percentRow("the same, with its waiting worker JVMs (% of one core)", idle[1]);
@@ -595,11 +595,12 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * The task's operation alone in a JVM of its own, timed beside the floor: the best share of the floor any
      * host that starts a JVM per task could reach with this plugin, and each one-task mode's share of it.
      */
-    private void operationAloneRows(SandboxCost cost, StartTimings.Timing floor, Map<String, Result> results) {
+    private void operationAloneRows(OperationAloneStart start, SandboxCost cost, StartTimings.Timing floor,
+                                    Map<String, Result> results) {
         String ceiling = "ceiling: the task's operation alone in a fresh JVM (its params parsed, no taskhost), the"
                 + " floor's options and class path, an archive of its own";
         if (cost.operationAlone().isEmpty()) {
-            System.out.printf("| %s | not measured: %s |%n", ceiling, cost.operationAloneMissing());
+            System.out.printf("| %s | not measured: %s |%n", ceiling, start.missing());
             return;
         }
         StartTimings.Timing alone = cost.operationAlone().get();
@@ -635,11 +636,10 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      * floor, first, then the start in the sandbox with the host's network, then without. Where the
      * machine has no usable sandbox, {@code jvm} holds the bare start alone, {@code bareTrue} nothing,
      * and {@code sandboxMissing} says why. {@code operationAlone} is timed in the same rounds as
-     * {@code jvm}; where it cannot be, {@code operationAloneMissing} says why.
+     * {@code jvm}, where it can be ({@link OperationAloneStart#missing} says why not).
      */
     private record SandboxCost(List<StartTimings.Timing> bareTrue, List<StartTimings.Timing> jvm,
-                               String sandboxMissing, Optional<StartTimings.Timing> operationAlone,
-                               String operationAloneMissing) {
+                               String sandboxMissing, Optional<StartTimings.Timing> operationAlone) {
     }
 
     /**
@@ -659,8 +659,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             sandboxed = SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, java);
         } catch (IllegalArgumentException e) {
             List<StartTimings.Timing> bare = timings.measure(withOperationAlone(List.of(jvm), alone), floorStarts);
-            return new SandboxCost(List.of(), bare.subList(0, 1), e.getMessage(), operationAlone(bare, 1, alone),
-                    alone.missing());
+            return new SandboxCost(List.of(), bare.subList(0, 1), e.getMessage(), operationAlone(bare, 1, alone));
         }
         Path scratch = Files.createDirectories(work.resolve("sandbox-scratch"));
         List<Path> readOnly = new ArrayList<>(WorkerClasspath.ofHost().jars(pluginJar));
@@ -677,13 +676,13 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         List<StartTimings.Timing> jvmTimings = timings.measure(timed, floorStarts);
         System.out.printf("timing %d starts of each of %d commands, %d at a time%n", trueStarts, trues.size(), slots);
         return new SandboxCost(timings.measure(trues, trueStarts), jvmTimings.subList(0, jvms.size()), null,
-                operationAlone(jvmTimings, jvms.size(), alone), alone.missing());
+                operationAlone(jvmTimings, jvms.size(), alone));
     }
 
     /** {@code commands}, then the operation alone's when it can be measured: timed in the same rounds as the floor. */
     private static List<List<String>> withOperationAlone(List<List<String>> commands, OperationAloneStart alone) {
         List<List<String>> all = new ArrayList<>(commands);
-        if (alone.missing() == null) {
+        if (alone.measurable()) {
             all.add(alone.command());
         }
         return all;
@@ -691,7 +690,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
 
     private static Optional<StartTimings.Timing> operationAlone(List<StartTimings.Timing> timings, int index,
                                                                 OperationAloneStart alone) {
-        return alone.missing() == null ? Optional.of(timings.get(index)) : Optional.empty();
+        return alone.measurable() ? Optional.of(timings.get(index)) : Optional.empty();
     }
 
     private static List<String> prefixed(List<String> prefix, List<String> command) {

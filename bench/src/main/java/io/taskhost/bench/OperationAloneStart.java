@@ -70,6 +70,10 @@ record OperationAloneStart(List<String> command, String missing) {
         return new OperationAloneStart(command(java, jvmOptions, archiveOption, program), null);
     }
 
+    boolean measurable() {
+        return missing == null;
+    }
+
     private static OperationAloneStart notMeasured(String why) {
         return new OperationAloneStart(List.of(), why);
     }

@@ -81,8 +81,9 @@ final class StartTimings {
     /** One start, to its exit, in wall nanoseconds. */
     private long start(List<String> command) throws IOException, InterruptedException {
         long began = System.nanoTime();
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                Path.of("/dev/null").toFile())).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).redirectErrorStream(true)
+                .start();
         process.getInputStream().transferTo(OutputStream.nullOutputStream());
         if (process.waitFor() != 0) {
             throw new IOException("exit code " + process.exitValue() + " from " + command);
