@@ -10,16 +10,10 @@ import io.taskhost.host.config.Defaults;
 import io.taskhost.host.config.HostSettings;
 import io.taskhost.host.classdata.ClassDataSharing;
 import io.taskhost.host.launch.AddedJvmOptions;
-import io.taskhost.host.launch.WorkerClasspath;
 import io.taskhost.host.limits.RunLimits;
 import io.taskhost.host.queue.EmbeddedRedis;
 import io.taskhost.host.queue.QueueKeys;
-import io.taskhost.host.sandbox.Confined;
-import io.taskhost.host.sandbox.FilesNamed;
 import io.taskhost.host.sandbox.SandboxMode;
-import io.taskhost.host.sandbox.SandboxProbe;
-import io.taskhost.host.sandbox.WorkerSandbox;
-import io.taskhost.worker.WorkerMain;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -78,6 +72,9 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     /** Lets the JIT and GC threads finish the burst's work before idle CPU is measured. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(3);
     private static final int REUSE_WARM_UP = 10_000;
+    /** Parts of a one-task mode's burst, each after a round of the starts it is set against. */
+    private static final int BESIDE_ROUNDS = 4;
+    private static final Duration SPARES_READY_WAIT = Duration.ofSeconds(30);
     private static final List<String> MODES = List.of("strict", "cds", "spares", "both", "reuse", "batched");
     /** The modes whose JVMs run many tasks each, measured with --reuse-tasks and against the Redis floor. */
     static final List<String> REUSE_MODES = List.of("reuse", "batched");
@@ -275,9 +272,12 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         System.out.printf("taskhost bench: %d cores, %d worker slot(s), host JVM %s, worker java %s, options %s%n",
                 Runtime.getRuntime().availableProcessors(), slots, Runtime.version(), java, jvmOptions);
         System.out.printf("task: %s from %s%n", payload, pluginJar);
+        Path startsDirectory = Files.createDirectories(work.resolve("starts"));
         OperationAloneStart alone = OperationAloneStart.prepare(java, feature, jvmOptions, plugin, task,
-                Files.createDirectories(work.resolve("starts")));
-        SandboxCost cost = measureStarts(java, jvmOptions, plugin, alone);
+                startsDirectory);
+        StartPrograms starts = StartPrograms.prepare(java, jvmOptions, plugin, alone, startsDirectory,
+                work.resolve("sandbox-scratch"));
+        SandboxCost cost = measureStarts(starts);
         StartTimings.Timing floor = cost.jvm().get(0);
         Map<String, Result> results = new TreeMap<>();
         double[] idle;
@@ -299,8 +299,11 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                     String run = run(mode, sandboxMode);
                     HostSettings settings = inMode(settings(redis.url(), plugins, run), mode.trim())
                             .workerSandbox(sandboxMode).build();
+                    Optional<Beside> beside = REUSE_MODES.contains(mode.trim()) ? Optional.empty()
+                            : Optional.of(beside(sandboxMode, starts));
                     try (Host host = Host.start(settings)) {
-                        results.put(run, measure(host, client, new QueueKeys(settings.queue()), mode, sandboxMode));
+                        results.put(run, measure(host, settings.warmSpares(), client, new QueueKeys(settings.queue()),
+                                mode, sandboxMode, beside));
                     }
                 }
             }
@@ -321,6 +324,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         }
 
         System.out.println();
+        System.out.printf("A one-task mode's share of the floor is against the floor timed in %d rounds between the"
+                + " parts of its own burst; a reuse mode's, against the floor timed first.%n", BESIDE_ROUNDS);
         System.out.println("| mode | worker sandbox | tasks/s | share of the floor | host CPU ms per task"
                 + " | worker JVMs' CPU ms per task (not counted in bubblewrap) | enqueue to start p50 ms | p99 ms"
                 + " | worker JVMs used |");
@@ -330,7 +335,7 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 Result r = results.get(run(mode, sandboxMode));
                 System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.0f | %.0f | %s |%n",
                         describe(mode), r.sandbox(), r.tasksPerSecond(),
-                        share(r.tasksPerSecond(), floor.startsPerSecond()), r.hostCpuMsPerTask(),
+                        share(r.tasksPerSecond(), r.floorStartsPerSecond(floor)), r.hostCpuMsPerTask(),
                         r.workerCpuMsPerTask(), r.p50(), r.p99(), r.launches());
             }
         }
@@ -343,8 +348,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 Result with = results.get(run(mode, SandboxMode.AUTO));
                 Result without = results.get(run(mode, SandboxMode.OFF));
                 System.out.printf(Locale.ROOT, "| %s | %s (%s) | %s | %.0f %% |%n", describe(mode),
-                        share(with.tasksPerSecond(), floor.startsPerSecond()), with.sandbox(),
-                        share(without.tasksPerSecond(), floor.startsPerSecond()),
+                        share(with.tasksPerSecond(), with.floorStartsPerSecond(floor)), with.sandbox(),
+                        share(without.tasksPerSecond(), without.floorStartsPerSecond(floor)),
                         100 * with.tasksPerSecond() / without.tasksPerSecond());
             }
         }
@@ -523,11 +528,53 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
      */
     private record Result(double tasksPerSecond, double hostCpuMsPerTask, double workerCpuMsPerTask, double p50,
                           double p99, String launches,
-                          String sandbox, OptionalLong hostRssPeak, OptionalLong workerRssPeak) {
+                          String sandbox, OptionalLong hostRssPeak, OptionalLong workerRssPeak,
+                          Optional<Beside> beside) {
+
+        /** The floor timed beside its burst, or else {@code floor}, timed before the bursts. */
+        double floorStartsPerSecond(StartTimings.Timing floor) {
+            return beside.map(timed -> timed.floor().startsPerSecond()).orElse(floor.startsPerSecond());
+        }
     }
 
-    private Result measure(Host host, UnifiedJedis client, QueueKeys keys, String mode, SandboxMode sandboxMode)
-            throws IOException {
+    /**
+     * The starts timed in rounds between the parts of a one-task mode's burst: the floor, the ceiling where it can be
+     * measured, and for a burst in the sandbox, both again in the sandbox a worker gets.
+     */
+    private record Beside(StartsBeside starts, boolean withCeiling, boolean sandboxed) {
+
+        StartTimings.Timing floor() {
+            return starts.timings().get(0);
+        }
+
+        Optional<StartTimings.Timing> ceiling() {
+            return withCeiling ? Optional.of(starts.timings().get(1)) : Optional.empty();
+        }
+
+        Optional<StartTimings.Timing> ceilingInSandbox() {
+            return withCeiling && sandboxed ? Optional.of(starts.timings().get(3)) : Optional.empty();
+        }
+    }
+
+    private Beside beside(SandboxMode sandboxMode, StartPrograms programs) {
+        List<List<String>> commands = new ArrayList<>(List.of(programs.floor()));
+        programs.ceiling().ifPresent(commands::add);
+        boolean sandboxed = sandboxMode == SandboxMode.AUTO && programs.sandboxUsable();
+        if (sandboxed) {
+            commands.add(programs.floorInSandbox(false));
+            programs.ceilingInSandbox(false).ifPresent(commands::add);
+        }
+        int perRound = Math.max(1, (floorStarts + BESIDE_ROUNDS - 1) / BESIDE_ROUNDS);
+        return new Beside(new StartsBeside(new StartTimings(slots, work.resolve("starts")), commands, perRound),
+                programs.ceiling().isPresent(), sandboxed);
+    }
+
+    /**
+     * The burst of a mode's host. A one-task mode's burst runs in parts, each after a round of the starts
+     * {@code beside} it, and once the host's spares are ready; only the parts are timed and their CPU counted.
+     */
+    private Result measure(Host host, int spares, UnifiedJedis client, QueueKeys keys, String mode,
+                           SandboxMode sandboxMode, Optional<Beside> beside) throws Exception {
         boolean reuse = REUSE_MODES.contains(mode.trim());
         int burst = reuse ? reuseTasks : tasks;
         // Reuse mode's path through the host (a slot's record and next take in one round trip, the
@@ -538,23 +585,37 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         NoopTasks.push(client, keys, warmup, payload);
         NoopTasks.awaitProcessed(client, keys, warmup);
         NoopTasks.awaitClassData(host);
-        System.out.printf("%s, sandbox %s: %d warm-up tasks done; %d in the burst%n", mode, sandboxMode, warmup, burst);
+        int parts = beside.isPresent() ? Math.min(BESIDE_ROUNDS, burst) : 1;
+        System.out.printf("%s, sandbox %s: %d warm-up tasks done; %d in the burst, in %d part(s)%n", mode,
+                sandboxMode, warmup, burst, parts);
 
-        Duration cpuBefore = cpuTime(ProcessHandle.current());
-        double workersCpuBefore = ChildrenCpu.millis().orElse(Double.NaN);
-        long start = System.nanoTime();
-        double seconds;
+        long hostCpuNanos = 0;
+        double workersCpuMillis = 0;
+        long burstNanos = 0;
+        int done = 0;
         ResidentMemory.Peaks rss = new ResidentMemory.Peaks();
         try (rss) {
-            NoopTasks.push(client, keys, burst, payload);
-            NoopTasks.awaitProcessed(client, keys, warmup + burst);
-            seconds = (System.nanoTime() - start) / 1e9;
+            for (int part = 0; part < parts; part++) {
+                if (beside.isPresent()) {
+                    awaitSparesReady(host, spares);
+                    beside.get().starts().round();
+                }
+                int inPart = burst / parts + (part < burst % parts ? 1 : 0);
+                Duration cpuBefore = cpuTime(ProcessHandle.current());
+                double workersCpuBefore = ChildrenCpu.millis().orElse(Double.NaN);
+                long start = System.nanoTime();
+                NoopTasks.push(client, keys, inPart, payload);
+                done += inPart;
+                NoopTasks.awaitProcessed(client, keys, warmup + done);
+                burstNanos += System.nanoTime() - start;
+                hostCpuNanos += cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos();
+                workersCpuMillis += ChildrenCpu.millis().orElse(Double.NaN) - workersCpuBefore;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while sampling the host's memory", e);
         }
-        double hostCpuPerTask = cpuTime(ProcessHandle.current()).minus(cpuBefore).toNanos() / 1e6 / burst;
-        double workerCpuPerTask = (ChildrenCpu.millis().orElse(Double.NaN) - workersCpuBefore) / burst;
+        double seconds = burstNanos / 1e9;
         Launches launches = launchesOf(client, keys, Math.min(burst, 1000));
 
         List<Double> toStart = new ArrayList<>();
@@ -566,12 +627,19 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
             JsonNode outcome = MAPPER.readTree(client.lindex(keys.outcomes(), 0));
             toStart.add((double) (outcome.path("startedAt").asLong() - pushedAt));
         }
-        return new Result(burst / seconds, hostCpuPerTask, workerCpuPerTask, percentile(toStart, 50),
-                percentile(toStart, 99),
+        return new Result(burst / seconds, hostCpuNanos / 1e6 / burst, workersCpuMillis / burst,
+                percentile(toStart, 50), percentile(toStart, 99),
                 launches.kinds().toString(), sandboxMode + ": " + String.join(" and ", launches.sandboxes()),
-                rss.host(), rss.worker());
+                rss.host(), rss.worker(), beside);
     }
 
+    /** Until the host's warm spares have loaded their plugin, so that their start is not timed with the floor's. */
+    private static void awaitSparesReady(Host host, int spares) {
+        long deadline = System.nanoTime() + SPARES_READY_WAIT.toNanos();
+        while (host.readyIdleWorkers() < spares && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
 
     /** How the worker JVMs of some tasks were started, by kind, and the sandboxes they ran in. */
     private record Launches(Map<String, Integer> kinds, Set<String> sandboxes) {
@@ -610,8 +678,17 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
                 100 * alone.startsPerSecond() / floor.startsPerSecond());
         for (String mode : modes.stream().filter(mode -> !REUSE_MODES.contains(mode.trim())).toList()) {
             for (SandboxMode sandboxMode : sandboxModes()) {
-                row(describe(mode) + ", sandbox " + sandboxMode + ": share of the ceiling (%)",
-                        100 * results.get(run(mode, sandboxMode)).tasksPerSecond() / alone.startsPerSecond());
+                Result result = results.get(run(mode, sandboxMode));
+                Beside beside = result.beside().orElseThrow();
+                String run = describe(mode) + ", sandbox " + sandboxMode;
+                StartTimings.Timing ceilingBeside = beside.ceiling().orElseThrow();
+                row(run + ": the ceiling timed beside its burst, share of the floor timed with it (%)",
+                        100 * ceilingBeside.startsPerSecond() / beside.floor().startsPerSecond());
+                row(run + ": share of the ceiling timed beside its burst (%)",
+                        100 * result.tasksPerSecond() / ceilingBeside.startsPerSecond());
+                beside.ceilingInSandbox().ifPresent(inSandbox -> row(run
+                        + ": share of the ceiling in the same sandbox, timed beside its burst (%)",
+                        100 * result.tasksPerSecond() / inSandbox.startsPerSecond()));
             }
         }
     }
@@ -645,58 +722,29 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
     /**
      * The floor, starts of the worker JVM with the same java, classpath and options that exit at once
      * on an empty stdin, and the sandbox's cost: those starts and starts of {@code true}, each bare and
-     * in the sandbox the host would give a worker (its own code makes the command line).
+     * in the sandbox the host would give a worker.
      */
-    private SandboxCost measureStarts(Path java, List<String> jvmOptions, Path pluginJar, OperationAloneStart alone)
-            throws Exception {
-        List<String> jvm = new ArrayList<>();
-        jvm.add(java.toString());
-        jvm.addAll(jvmOptions);
-        jvm.addAll(List.of("-cp", WorkerClasspath.ofHost().with(pluginJar), WorkerMain.class.getName()));
+    private SandboxCost measureStarts(StartPrograms starts) throws Exception {
         var timings = new StartTimings(slots, work.resolve("starts"));
-        WorkerSandbox sandboxed;
-        try {
-            sandboxed = SandboxProbe.ofThisMachine().choose(SandboxMode.REQUIRED, java);
-        } catch (IllegalArgumentException e) {
-            List<StartTimings.Timing> bare = timings.measure(withOperationAlone(List.of(jvm), alone), floorStarts);
-            return new SandboxCost(List.of(), bare.subList(0, 1), e.getMessage(), operationAlone(bare, 1, alone));
+        List<List<String>> jvms = new ArrayList<>(List.of(starts.floor()));
+        if (!starts.sandboxUsable()) {
+            starts.ceiling().ifPresent(jvms::add);
+            List<StartTimings.Timing> bare = timings.measure(jvms, floorStarts);
+            return new SandboxCost(List.of(), bare.subList(0, 1), starts.sandboxMissing(),
+                    starts.ceiling().map(command -> bare.get(1)));
         }
-        Path scratch = Files.createDirectories(work.resolve("sandbox-scratch"));
-        List<Path> readOnly = new ArrayList<>(WorkerClasspath.ofHost().jars(pluginJar));
-        readOnly.addAll(FilesNamed.byOptions(jvmOptions));
-        List<List<String>> jvms = new ArrayList<>(List.of(jvm));
         List<List<String>> trues = new ArrayList<>(List.of(List.of("true")));
         for (boolean network : List.of(true, false)) {
-            jvms.add(prefixed(sandboxed.commandFor(new Confined(readOnly, List.of(scratch), scratch, network)), jvm));
-            trues.add(prefixed(sandboxed.commandFor(new Confined(List.of(), List.of(scratch), scratch, network)),
-                    List.of("true")));
+            jvms.add(starts.floorInSandbox(network));
+            trues.add(starts.trueInSandbox(network));
         }
-        List<List<String>> timed = withOperationAlone(jvms, alone);
-        System.out.printf("timing %d starts of each of %d commands, %d at a time%n", floorStarts, timed.size(), slots);
-        List<StartTimings.Timing> jvmTimings = timings.measure(timed, floorStarts);
+        int sandboxed = jvms.size();
+        starts.ceiling().ifPresent(jvms::add);
+        System.out.printf("timing %d starts of each of %d commands, %d at a time%n", floorStarts, jvms.size(), slots);
+        List<StartTimings.Timing> jvmTimings = timings.measure(jvms, floorStarts);
         System.out.printf("timing %d starts of each of %d commands, %d at a time%n", trueStarts, trues.size(), slots);
-        return new SandboxCost(timings.measure(trues, trueStarts), jvmTimings.subList(0, jvms.size()), null,
-                operationAlone(jvmTimings, jvms.size(), alone));
-    }
-
-    /** {@code commands}, then the operation alone's when it can be measured: timed in the same rounds as the floor. */
-    private static List<List<String>> withOperationAlone(List<List<String>> commands, OperationAloneStart alone) {
-        List<List<String>> all = new ArrayList<>(commands);
-        if (alone.measurable()) {
-            all.add(alone.command());
-        }
-        return all;
-    }
-
-    private static Optional<StartTimings.Timing> operationAlone(List<StartTimings.Timing> timings, int index,
-                                                                OperationAloneStart alone) {
-        return alone.measurable() ? Optional.of(timings.get(index)) : Optional.empty();
-    }
-
-    private static List<String> prefixed(List<String> prefix, List<String> command) {
-        List<String> whole = new ArrayList<>(prefix);
-        whole.addAll(command);
-        return whole;
+        return new SandboxCost(timings.measure(trues, trueStarts), jvmTimings.subList(0, sandboxed), null,
+                starts.ceiling().map(command -> jvmTimings.get(sandboxed)));
     }
 
     private static double percentile(List<Double> values, int percent) {

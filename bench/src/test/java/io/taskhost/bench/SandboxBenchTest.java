@@ -73,9 +73,27 @@ class SandboxBenchTest {
             assertTrue(rows.stream().anyMatch(row -> row.startsWith(measure)), measure + " in\n" + output);
         }
         for (String mode : List.of("sandbox auto", "sandbox off")) {
-            assertTrue(rows.stream().anyMatch(row -> row.startsWith("| strict") && row.contains(", " + mode
-                    + ": share of the ceiling (%) |")), mode + " in\n" + output);
+            for (String measure : List.of(": share of the ceiling timed beside its burst (%) |",
+                    ": the ceiling timed beside its burst, share of the floor timed with it (%) |")) {
+                assertTrue(rows.stream().anyMatch(row -> row.startsWith("| strict") && row.contains(", " + mode
+                        + measure)), mode + measure + " in\n" + output);
+            }
         }
+    }
+
+    @Test
+    void aOneTaskModesBurstRunsInPartsBetweenRoundsOfTheStartsItIsSetAgainst() {
+        assertTrue(output.contains("strict, sandbox off: 2 warm-up tasks done; 2 in the burst, in 2 part(s)"), output);
+        assertTrue(output.contains("against the floor timed in 4 rounds between the parts of its own burst"), output);
+    }
+
+    @Test
+    void aModeInTheSandboxIsAlsoSetAgainstTheCeilingInTheSameSandbox() {
+        assumeTrue(bubblewrapUsable(), "no usable bubblewrap on this machine");
+        assertTrue(rows.stream().anyMatch(row -> row.startsWith("| strict") && row.contains(", sandbox auto: share of"
+                + " the ceiling in the same sandbox, timed beside its burst (%) |")), output);
+        assertTrue(rows.stream().noneMatch(row -> row.contains("sandbox off: share of the ceiling in the same sandbox")),
+                output);
     }
 
     @Test

@@ -303,6 +303,11 @@ public final class Host implements AutoCloseable {
         return launcher.idleWorkers();
     }
 
+    /** Of {@link #idleWorkers()}, those done warming up: a warm spare that has loaded its plugin, say. */
+    public int readyIdleWorkers() {
+        return launcher.readyIdleWorkers();
+    }
+
     /** How many tasks this host is running now. */
     public int inFlight() {
         return tasks.inFlight();

@@ -116,6 +116,11 @@ final class IdleWorkers implements AutoCloseable {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
+    /** Of {@link #count()}, those that have loaded their plugin or run a task: they need no more CPU to take one. */
+    synchronized int readyCount() {
+        return (int) idle.values().stream().flatMap(Deque::stream).filter(WorkerJvm::isReady).count();
+    }
+
     /**
      * Retires every idle JVM and waits up to {@link #STOP_GRACE} for each to be gone, so that their
      * process groups are killed and their directories deleted before the host exits.

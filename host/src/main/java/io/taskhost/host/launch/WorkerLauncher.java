@@ -239,6 +239,11 @@ public final class WorkerLauncher implements AutoCloseable {
         return idle.count();
     }
 
+    /** Of {@link #idleWorkers()}, those done warming up. */
+    public int readyIdleWorkers() {
+        return idle.readyCount();
+    }
+
     /**
      * Retires every waiting JVM, running tasks are not touched; then ends the process-group
      * signaller and deletes the scratch directories.
