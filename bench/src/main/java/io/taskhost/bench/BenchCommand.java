@@ -593,7 +593,8 @@ public final class BenchCommand implements Callable<Integer>, ContributedCommand
         double workersCpuMillis = 0;
         long burstNanos = 0;
         int done = 0;
-        ResidentMemory.Peaks rss = new ResidentMemory.Peaks();
+        // Only reuse modes' memory is reported; a sampler walks /proc for the bench's descendants four times a second.
+        ResidentMemory.Peaks rss = reuse ? ResidentMemory.Peaks.sampling() : ResidentMemory.Peaks.notSampled();
         try (rss) {
             for (int part = 0; part < parts; part++) {
                 if (beside.isPresent()) {

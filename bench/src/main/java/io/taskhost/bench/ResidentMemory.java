@@ -54,7 +54,11 @@ final class ResidentMemory {
         private final Thread sampler;
         private volatile boolean running = true;
 
-        Peaks() {
+        private Peaks(boolean sampling) {
+            if (!sampling) {
+                sampler = null;
+                return;
+            }
             sampler = new Thread(() -> {
                 while (running) {
                     sample();
@@ -63,6 +67,16 @@ final class ResidentMemory {
             }, "bench-rss-sampler");
             sampler.setDaemon(true);
             sampler.start();
+        }
+
+        /** Peaks sampled from now until closed. */
+        static Peaks sampling() {
+            return new Peaks(true);
+        }
+
+        /** No samples, at no cost: both peaks are empty. */
+        static Peaks notSampled() {
+            return new Peaks(false);
         }
 
         private void sample() {
@@ -82,6 +96,9 @@ final class ResidentMemory {
 
         @Override
         public void close() throws InterruptedException {
+            if (sampler == null) {
+                return;
+            }
             running = false;
             sampler.join();
             sample();
