@@ -5,6 +5,7 @@ import io.taskhost.host.sandbox.Confinement;
 import io.taskhost.host.sandbox.FilesNamed;
 import io.taskhost.host.sandbox.WorkerIsolation;
 import io.taskhost.host.sandbox.WorkerLimits;
+import io.taskhost.worker.ProcessGroups;
 import io.taskhost.worker.WorkerProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -76,7 +77,10 @@ final class JvmRunner {
             List<String> wrapper = new ArrayList<>(limits.commandPrefix());
             wrapper.addAll(isolation.sandbox().commandFor(
                     new Confined(readOnly, List.of(workDir, outputDir), workDir, false)));
-            Process process = WorkerProcess.start(wrapper, java, jvmOptions, classpath, workDir, arguments);
+            // Its working directory is its temporary directory too, as a worker's scratch is: in the sandbox, the
+            // JDK's /tmp is read-only, and a warm-up that cannot write a file leaves the file classes out of the archive.
+            Process process = WorkerProcess.startInScratch(wrapper, java, jvmOptions, classpath, workDir, arguments,
+                    ProcessGroups.none());
             return finish(process, List.of(java.toString(), String.join(" ", jvmOptions), "-cp", classpath));
         }
     }
