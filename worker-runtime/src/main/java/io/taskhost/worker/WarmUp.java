@@ -130,7 +130,7 @@ final class WarmUp {
                 databind |= resolve(name);
             }
         } catch (IOException e) {
-            err.println("taskhost worker: warm-up could not read " + ExtensionIndex.PATH + ": " + e);
+            err.println(WorkerProtocol.WARM_UP_TROUBLE + "could not read " + ExtensionIndex.PATH + ": " + e);
         }
         rehearse(REHEARSAL);
         if (everyClass && databind) {
@@ -147,10 +147,10 @@ final class WarmUp {
             Outcome outcome = call.run(rehearsal);
             writer.write(OutputStream.nullOutputStream(), rehearsal.reportMarker(), outcome);
             if (!outcome.passed()) {
-                err.println("taskhost worker: warm-up rehearsal failed: " + outcome.error().message());
+                err.println(WorkerProtocol.WARM_UP_TROUBLE + "rehearsal failed: " + outcome.error().message());
             }
         } catch (IOException e) {
-            err.println("taskhost worker: warm-up rehearsal failed: " + e);
+            err.println(WorkerProtocol.WARM_UP_TROUBLE + "rehearsal failed: " + e);
         }
     }
 
@@ -167,7 +167,7 @@ final class WarmUp {
                 Files.deleteIfExists(file);
             }
         } catch (IOException | RuntimeException e) {
-            err.println("taskhost worker: warm-up could not write a temporary file: " + e);
+            err.println(WorkerProtocol.WARM_UP_TROUBLE + "could not write a temporary file: " + e);
         }
     }
 
@@ -191,7 +191,7 @@ final class WarmUp {
                 }
             }
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            err.println("taskhost worker: warm-up skipped " + name + ": " + e);
+            err.println(WorkerProtocol.WARM_UP_TROUBLE + "skipped " + name + ": " + e);
         }
         return databind;
     }

@@ -19,6 +19,11 @@ public final class WorkerProtocol {
     public static final int MAX_REPORT_BYTES = 4 << 20;
     /** What a warm worker prints once it has loaded its plugin and is waiting for its first task. */
     public static final String READY_LINE = "##taskhost-ready";
+    /**
+     * How a line on a worker's stderr starts when its warm-up could not do all it meant to; the host reports
+     * such lines of the run that trains a class-data archive, which then lacks what that part would have loaded.
+     */
+    public static final String WARM_UP_TROUBLE = "taskhost worker: warm-up ";
     /** The worker argument that makes it warm up before it reads its first task. */
     public static final String WARM = "--warm";
     /**

@@ -1,11 +1,14 @@
 package io.taskhost.host.classdata;
 
 import io.taskhost.worker.WorkerProtocol;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A warm worker ({@code --warm}, stdin at EOF) run with the archive-writing options of its JDK: dynamic
@@ -14,6 +17,7 @@ import java.util.List;
  */
 final class JvmTraining implements ArchiveTraining {
 
+    private static final Logger log = LoggerFactory.getLogger(JvmTraining.class);
     private static final List<String> WARM = List.of(WorkerProtocol.WARM);
 
     private final JvmRunner runner;
@@ -61,5 +65,10 @@ final class JvmTraining implements ArchiveTraining {
                     + result.exitCode() + (Files.isRegularFile(output) ? "" : " without writing " + output),
                     result.output());
         }
+        result.output().lines().filter(line -> line.startsWith(WorkerProtocol.WARM_UP_TROUBLE)).forEach(line ->
+                log.warn("the training run of {} for {}: {}; its tasks load what that part would have put in the"
+                        + " archive from elsewhere", output.getFileName(),
+                        classpath.substring(classpath.lastIndexOf(File.pathSeparator) + 1),
+                        line.substring("taskhost worker: ".length())));
     }
 }
