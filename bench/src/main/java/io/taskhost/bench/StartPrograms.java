@@ -67,13 +67,9 @@ final class StartPrograms {
         return floor;
     }
 
-    /** The ceiling's command, or empty when it cannot be measured for this task ({@link #ceilingMissing()} says why). */
+    /** The ceiling's command, or empty when it cannot be measured for this task ({@link OperationAloneStart#missing} says why). */
     Optional<List<String>> ceiling() {
         return ceiling.measurable() ? Optional.of(ceiling.command()) : Optional.empty();
-    }
-
-    String ceilingMissing() {
-        return ceiling.missing();
     }
 
     boolean sandboxUsable() {
