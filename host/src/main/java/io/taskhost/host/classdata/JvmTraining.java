@@ -68,7 +68,8 @@ final class JvmTraining implements ArchiveTraining {
         result.output().lines().filter(line -> line.startsWith(WorkerProtocol.WARM_UP_TROUBLE)).forEach(line ->
                 log.warn("the training run of {} for {}: {}; its tasks load what that part would have put in the"
                         + " archive from elsewhere", output.getFileName(),
+                        // A worker's class path ends with its plugin's jar.
                         classpath.substring(classpath.lastIndexOf(File.pathSeparator) + 1),
-                        line.substring("taskhost worker: ".length())));
+                        "warm-up " + line.substring(WorkerProtocol.WARM_UP_TROUBLE.length())));
     }
 }
