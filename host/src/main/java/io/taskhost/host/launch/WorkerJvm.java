@@ -257,7 +257,7 @@ final class WorkerJvm {
         Received received = task.received();
         if (received != null && received.report() != null) {
             if (lastOfBatch && lastOfJvm) {
-                reapBy(task.deadline());
+                reapBy(task);
             }
             return reportedRun(task, received.report());
         }
@@ -268,7 +268,7 @@ final class WorkerJvm {
             log.warn("worker pid {} sent a report of {} bytes, above the cap of {} bytes; it was not read", pid(),
                     received.tooLarge(), WorkerProtocol.MAX_REPORT_BYTES);
             if (lastOfBatch && lastOfJvm) {
-                reapBy(task.deadline());
+                reapBy(task);
             }
             return new WorkerRun(null, null, pid(), false, task.assignedAt(), task.tail(), assignment.launch(),
                     sandbox, limitReached(), received.tooLarge());
@@ -384,21 +384,30 @@ final class WorkerJvm {
     /**
      * A JVM that has reported its last task exits by itself; the slot need not wait for that,
      * which frees it a few milliseconds sooner. One that does not exit by the task's deadline,
-     * held up by a plugin's shutdown hook, is killed.
+     * held up by a plugin's shutdown hook, is killed in a thread of its own, with the task's context.
+     * Neither a second {@code onExit()} nor an asynchronous stage: on a machine of 2 cores the common
+     * pool has one thread, and {@code CompletableFuture} then starts a new thread for each, for every task.
      */
-    private void reapBy(long deadline) {
-        process.onExit()
-                .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                .exceptionallyAsync(notExited -> {
-                    log.warn("worker pid {} reported its task but did not exit by the task's deadline; killing it",
-                            pid());
-                    try {
-                        kill();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+    private void reapBy(Task task) {
+        gone.copy()
+                .orTimeout(Math.max(0, task.deadline() - System.nanoTime()), TimeUnit.NANOSECONDS)
+                .whenComplete((exited, failure) -> {
+                    if (failure instanceof TimeoutException) {
+                        Thread killer = new Thread(() -> killLate(task), "worker-" + pid() + "-late");
+                        killer.setDaemon(true);
+                        killer.start();
                     }
-                    return process;
                 });
+    }
+
+    private void killLate(Task task) {
+        withContext(task, () -> log.warn(
+                "worker pid {} reported its task but did not exit by the task's deadline; killing it", pid()));
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean awaitExit(long deadline) throws InterruptedException {

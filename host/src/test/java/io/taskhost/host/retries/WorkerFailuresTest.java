@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhost.host.Host;
 import io.taskhost.host.testing.Eventually;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Each way a worker JVM can die gets its cause in the outcome, and a retry when one can help. */
 class WorkerFailuresTest {
@@ -85,6 +89,35 @@ class WorkerFailuresTest {
         long grandchild = Long.parseLong(Files.readString(pidFile));
         Eventually.within(Duration.ofSeconds(20), "the grandchild to be gone",
                 () -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void aWorkerThatReportsButDoesNotExitIsKilledByItsTasksDeadlineAndTheWarningNamesTheTask() throws Exception {
+        Logger workerJvmLog = (Logger) LoggerFactory.getLogger("io.taskhost.host.launch.WorkerJvm");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        workerJvmLog.addAppender(logged);
+        try {
+            Path pidFile = temp.resolve("linger.pid");
+            queue.push("{\"worker\":\"linger_after_report\",\"class\":\"Fixtures\",\"params\":{\"pidFile\":\""
+                    + pidFile + "\"}}");
+            JsonNode reported = queue.awaitOutcome("linger_after_report");
+            assertEquals("passed", reported.path("status").asText(), reported.toString());
+            assertEquals("reported", reported.path("result").asText());
+            long worker = Long.parseLong(Files.readString(pidFile));
+            Eventually.within(Duration.ofSeconds(30), "the lingering worker to be killed after its 2-second limit",
+                    () -> ProcessHandle.of(worker).map(p -> !p.isAlive()).orElse(true));
+
+            ILoggingEvent warning = List.copyOf(logged.list).stream()
+                    .filter(event -> event.getFormattedMessage().contains("worker pid " + worker + " reported its task"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no warning of the kill: " + logged.list));
+            assertEquals(reported.path("id").asText(), warning.getMDCPropertyMap().get("taskId"),
+                    "the warning carries the task's context: " + warning.getMDCPropertyMap());
+            assertTrue(String.valueOf(warning.getMDCPropertyMap().get("plugin")).startsWith("fixtures@"),
+                    "the plugin and its version: " + warning.getMDCPropertyMap());
+        } finally {
+            workerJvmLog.detachAppender(logged);
+        }
     }
 
     @Test
